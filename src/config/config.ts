@@ -1,0 +1,77 @@
+/**
+ * The one place that reads the environment. Produces a frozen, typed config;
+ * everything else receives it (or the part it needs) as an argument.
+ */
+import path from 'node:path';
+
+export interface Config {
+  /** Directory holding the DuckDB file and other state. AUTHLENS_DATA_DIR, default ./data. */
+  readonly dataDir: string;
+  /** Listen address; loopback by default. AUTHLENS_HOST. */
+  readonly host: string;
+  /** AUTHLENS_PORT, default 8080. */
+  readonly port: number;
+  /** PEM files for HTTPS (AUTHLENS_TLS_CERT, AUTHLENS_TLS_KEY); both or neither. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+  /** Own MaxMind/DB-IP city .mmdb instead of the bundled GeoLite2 (AUTHLENS_GEOIP_CITY_MMDB). */
+  readonly geoipCityMmdb?: string;
+  /** Ingest limits, documented in docs/ingest.md. */
+  readonly limits: {
+    /** Largest accepted HTTP body after decompression, bytes (AUTHLENS_MAX_BODY_BYTES, default 64 MiB). */
+    readonly maxBodyBytes: number;
+    /** Largest single record, bytes (default 256 KiB). */
+    readonly maxRecordBytes: number;
+    /** Most records in one HTTP batch (default 100,000). */
+    readonly maxBatchRecords: number;
+  };
+  /** Out-of-order tolerance for detections, ms (AUTHLENS_LATENESS_MS, default 10 min). */
+  readonly latenessMs: number;
+  /** Seed a demo tenant into a new data dir (AUTHLENS_DEMO, default on). */
+  readonly demo: boolean;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export type ConfigOverrides = Partial<Omit<Config, 'limits'>> & { limits?: Partial<Config['limits']> };
+
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const certFile = env.AUTHLENS_TLS_CERT;
+  const keyFile = env.AUTHLENS_TLS_KEY;
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new Error('AUTHLENS_TLS_CERT and AUTHLENS_TLS_KEY go together');
+  }
+  const logLevelRaw = env.AUTHLENS_LOG_LEVEL ?? 'info';
+  const logLevel = LOG_LEVELS.find((l) => l === logLevelRaw);
+  if (logLevel === undefined) throw new Error(`AUTHLENS_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const base: Config = {
+    dataDir: path.resolve(env.AUTHLENS_DATA_DIR ?? './data'),
+    host: env.AUTHLENS_HOST ?? '127.0.0.1',
+    port: intFrom(env, 'AUTHLENS_PORT', 8080),
+    tls: certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined,
+    geoipCityMmdb: env.AUTHLENS_GEOIP_CITY_MMDB,
+    limits: {
+      maxBodyBytes: intFrom(env, 'AUTHLENS_MAX_BODY_BYTES', 64 * 1024 * 1024),
+      maxRecordBytes: intFrom(env, 'AUTHLENS_MAX_RECORD_BYTES', 256 * 1024),
+      maxBatchRecords: intFrom(env, 'AUTHLENS_MAX_BATCH_RECORDS', 100_000),
+    },
+    latenessMs: intFrom(env, 'AUTHLENS_LATENESS_MS', 10 * 60 * 1000),
+    demo: (env.AUTHLENS_DEMO ?? '1') !== '0',
+    logLevel,
+  };
+  const merged: Config = {
+    ...base,
+    ...overrides,
+    dataDir: overrides.dataDir !== undefined ? path.resolve(overrides.dataDir) : base.dataDir,
+    limits: { ...base.limits, ...overrides.limits },
+  };
+  return Object.freeze(merged);
+}
