@@ -1,0 +1,14 @@
+import type { Command } from 'commander';
+import { CliError } from '../cli-error.ts';
+
+// Placeholder until the command lands; it says so instead of pretending.
+export function register(program: Command): void {
+  program
+    .command('ingest')
+    .description('(not available yet)')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(() => {
+      throw new CliError('authlens ingest is not available in this build yet');
+    });
+}
