@@ -9,6 +9,7 @@ import type { EventKind } from '../schema/events.ts';
 import type { Detection } from '../schema/detections.ts';
 import type { Tenant, TenantId, Role } from '../schema/tenants.ts';
 import type { DirectorySnapshot, DirectoryUser } from '../schema/directory.ts';
+import type { ReportFilters, ReportId, ReportRow, Suppression } from '../schema/reports.ts';
 
 /** Half-open time range [from, to) in ISO UTC. */
 export interface TimeRange {
@@ -80,4 +81,50 @@ export interface Store {
   readonly detections: DetectionStore;
   readonly control: ControlStore;
   close(): Promise<void>;
+}
+
+/** What one report run asks for (src/reports/catalog.ts says which filters each report takes). */
+export interface ReportQuerySpec {
+  readonly report: ReportId;
+  readonly range: TimeRange;
+  readonly filters: ReportFilters;
+  /** user-activity: clients (clientAppUsed or app name, lower case) whose sign-ins are background noise. */
+  readonly noiseClients: readonly string[];
+  /** ISO time the suppressions' expiry is judged against. */
+  readonly now: string;
+}
+
+export interface ReportPage {
+  /** In the report's order (newest first for event lists). */
+  readonly rows: ReportRow[];
+  /** Rows the report has in all, regardless of offset and limit. */
+  readonly total: number;
+}
+
+export interface PurgeCounts {
+  readonly signins: number;
+  readonly events: number;
+  readonly detections: number;
+}
+
+/** The reports' queries (implemented per store: duckdb/report-queries.ts). */
+export interface ReportQueries {
+  page(tenant: TenantId, spec: ReportQuerySpec, window: { readonly offset: number; readonly limit: number }): Promise<ReportPage>;
+  /** Rows in report order, in batches, in constant memory; `limit` keeps the first N (the newest). */
+  stream(tenant: TenantId, spec: ReportQuerySpec, limit?: number): AsyncIterable<readonly ReportRow[]>;
+  /** Writes the whole report as Parquet to `file` inside the store (DuckDB COPY); resolves to the row count. */
+  exportParquet(tenant: TenantId, spec: ReportQuerySpec, file: string): Promise<number>;
+  /** The detection as stored (detector and ignore flag), for Ignore's checks. */
+  getDetectionFlags(
+    tenant: TenantId,
+    detectionId: string,
+  ): Promise<{ readonly detector: string; readonly ignoredAt?: string } | undefined>;
+  /** SPEC 5 Ignore: flags the detection (kept in storage); false when it was not there or already ignored. */
+  ignoreDetection(tenant: TenantId, detectionId: string, by: string, at: string): Promise<boolean>;
+  addSuppression(tenant: TenantId, suppression: Suppression): Promise<void>;
+  listSuppressions(tenant: TenantId): Promise<Suppression[]>;
+  /** Undo: marks the suppression removed; false when there was no active one with that id. */
+  removeSuppression(tenant: TenantId, id: string, by: string, at: string): Promise<boolean>;
+  /** Retention: deletes the tenant's sign-ins, events and detections older than `before`. */
+  purgeBefore(tenant: TenantId, before: string): Promise<PurgeCounts>;
 }
