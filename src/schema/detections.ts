@@ -4,11 +4,11 @@ import { IsoTime } from './events.ts';
 
 /** D1-D8 as in SPEC section 4, plus the two detectors users of today's systems expect. */
 export const DETECTOR_IDS = ['D1', 'D2', 'D3', 'D4', 'D5', 'D6', 'D7', 'D8', 'mfa-fatigue', 'brute-force'] as const;
-export const DetectorId = Type.Union(DETECTOR_IDS.map((d) => Type.Literal(d)));
+export const DetectorId = Type.Enum(DETECTOR_IDS);
 export type DetectorId = Static<typeof DetectorId>;
 
 export const SEVERITIES = ['low', 'medium', 'high'] as const;
-export const Severity = Type.Union(SEVERITIES.map((s) => Type.Literal(s)));
+export const Severity = Type.Enum(SEVERITIES);
 export type Severity = Static<typeof Severity>;
 
 export const Detection = Type.Object({

@@ -6,7 +6,7 @@ import { Type, type Static } from 'typebox';
 import { SignIn, type AuthEvent } from './events.ts';
 
 export const IP_CATEGORIES = ['anonymizer', 'botnet', 'malicious', 'trusted'] as const;
-export const IpCategory = Type.Union(IP_CATEGORIES.map((c) => Type.Literal(c)));
+export const IpCategory = Type.Enum(IP_CATEGORIES);
 export type IpCategory = Static<typeof IpCategory>;
 
 /**
@@ -66,7 +66,7 @@ export const UserAgentInfo = Type.Object({
   osVersion: Type.Optional(Type.String()),
   browser: Type.Optional(Type.String()),
   browserVersion: Type.Optional(Type.String()),
-  deviceType: Type.Union(DEVICE_TYPES.map((d) => Type.Literal(d))),
+  deviceType: Type.Enum(DEVICE_TYPES),
 });
 export type UserAgentInfo = Static<typeof UserAgentInfo>;
 

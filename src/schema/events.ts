@@ -30,7 +30,7 @@ export const EVENT_KINDS = [
   'riskDetection',
   'riskyUser',
 ] as const;
-export const EventKind = Type.Union(EVENT_KINDS.map((k) => Type.Literal(k)));
+export const EventKind = Type.Enum(EVENT_KINDS);
 export type EventKind = Static<typeof EventKind>;
 
 /**
@@ -53,7 +53,7 @@ export const SIGN_IN_OUTCOMES = [
   'disabled',
   'other',
 ] as const;
-export const SignInOutcome = Type.Union(SIGN_IN_OUTCOMES.map((k) => Type.Literal(k)));
+export const SignInOutcome = Type.Enum(SIGN_IN_OUTCOMES);
 export type SignInOutcome = Static<typeof SignInOutcome>;
 
 /** member: the directory's own user; guest: B2B guest; consumer: external consumer account (e.g. a Microsoft account). */

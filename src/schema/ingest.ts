@@ -24,5 +24,5 @@ export const IngestSummary = Type.Object({
 export type IngestSummary = Static<typeof IngestSummary>;
 
 export const INPUT_FORMATS = ['auto', 'native', 'graph', 'okta', 'keycloak', 'auth0', 'ocsf'] as const;
-export const InputFormat = Type.Union(INPUT_FORMATS.map((f) => Type.Literal(f)));
+export const InputFormat = Type.Enum(INPUT_FORMATS);
 export type InputFormat = Static<typeof InputFormat>;

@@ -6,11 +6,11 @@ export const TenantId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' });
 export type TenantId = Static<typeof TenantId>;
 
 export const EDITIONS = ['free', 'basic', 'premium'] as const;
-export const Edition = Type.Union(EDITIONS.map((e) => Type.Literal(e)));
+export const Edition = Type.Enum(EDITIONS);
 export type Edition = Static<typeof Edition>;
 
 export const ROLES = ['global-admin', 'security-admin', 'reports-reader'] as const;
-export const Role = Type.Union(ROLES.map((r) => Type.Literal(r)));
+export const Role = Type.Enum(ROLES);
 export type Role = Static<typeof Role>;
 
 export const Tenant = Type.Object({
