@@ -1,0 +1,74 @@
+/**
+ * Lenient readers for values in Microsoft Graph / Entra exports, where the
+ * same field may be null, an empty string, a JSON string (CSV cells) or the
+ * value itself. Each returns undefined for "absent".
+ */
+import { isPlainObject } from '../raw-record.ts';
+
+type Obj = Readonly<Record<string, unknown>>;
+
+/** A non-empty string, clipped to `max` characters (free text must not sink a whole record). */
+export function str(v: unknown, max = 1024): string | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (typeof v !== 'string') return undefined;
+  const t = v.trim();
+  if (t === '') return undefined;
+  return t.length > max ? t.slice(0, max) : t;
+}
+
+export function bool(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string') {
+    const t = v.trim().toLowerCase();
+    if (t === 'true') return true;
+    if (t === 'false') return false;
+  }
+  return undefined;
+}
+
+export function int(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
+  if (typeof v === 'string' && /^\s*-?\d{1,15}\s*$/.test(v)) return Number(v);
+  return undefined;
+}
+
+export function num(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  return undefined;
+}
+
+/** A JSON string that may hold an object or array (CSV cells, diagnostic fields). */
+function parsedJson(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  const t = v.trim();
+  if (!(t.startsWith('{') || t.startsWith('['))) return v;
+  try {
+    return JSON.parse(t);
+  } catch {
+    return v;
+  }
+}
+
+export function obj(v: unknown): Obj | undefined {
+  const p = parsedJson(v);
+  return isPlainObject(p) ? p : undefined;
+}
+
+export function arr(v: unknown): readonly unknown[] {
+  const p = parsedJson(v);
+  return Array.isArray(p) ? p : [];
+}
+
+/** Drops undefined members, so optional fields are absent rather than undefined. */
+export function compact<T extends Record<string, unknown>>(o: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out as T;
+}
+
+/** Undefined when every member is undefined (an empty `{}` detail object means "none"). */
+export function nonEmpty<T extends Record<string, unknown>>(o: T): T | undefined {
+  const c = compact(o);
+  return Object.keys(c).length > 0 ? c : undefined;
+}

@@ -1,0 +1,163 @@
+/**
+ * The batch ingest pipeline: input bytes -> raw records -> format adapter ->
+ * enrichment -> durable append (in batches, as they fill) -> detection hook.
+ * Bad input becomes rejections with line, field and reason, and the valid
+ * records beside it are kept; only infrastructure failures (enrich or append
+ * throwing) reject the returned promise.
+ */
+import type { Config } from '../config/config.ts';
+import type { EnrichedEvent } from '../schema/enrichment.ts';
+import type { AuthEvent } from '../schema/events.ts';
+import type { IngestSummary, InputFormat, RecordResult, Rejection } from '../schema/ingest.ts';
+import type { AppendResult } from '../store/ports.ts';
+import { adapterFor } from './formats/index.ts';
+import { readRecords, type IngestInput } from './read-records.ts';
+
+/** Given by the composition root, bound to one tenant. */
+export interface IngestSink {
+  enrich(event: AuthEvent): EnrichedEvent;
+  /** EventStore.appendEvents bound to the tenant; durable when resolved. */
+  append(events: readonly EnrichedEvent[]): Promise<AppendResult>;
+  /** Detection hook; gets only the newly inserted events of each batch, after they are durable. */
+  afterAppend?(stored: readonly EnrichedEvent[]): Promise<void>;
+}
+
+export interface IngestProgress {
+  readonly records: number;
+  readonly accepted: number;
+  readonly duplicates: number;
+  readonly rejected: number;
+  /** Input bytes read so far (compressed bytes for gzip input), for a progress bar against the file size. */
+  readonly bytes: number;
+}
+
+export interface IngestRunOptions {
+  readonly format: InputFormat;
+  onProgress?(p: IngestProgress): void;
+  /** Every record's outcome in input order of decision (duplicates inside one batch come before that batch's appends). */
+  onRecord?(r: RecordResult): void;
+}
+
+export interface IngestPipeline {
+  ingest(input: IngestInput, sink: IngestSink, o: IngestRunOptions): Promise<IngestSummary>;
+}
+
+export interface IngestPipelineOptions {
+  readonly limits: Config['limits'];
+  /** Events per append (default 2000). */
+  readonly batchSize?: number;
+  /**
+   * Rejections listed in the summary (default 100,000). Beyond it they are
+   * counted, and one last entry says how many were left out, so hostile input
+   * cannot grow memory without bound.
+   */
+  readonly maxListedRejections?: number;
+}
+
+async function* countingBytes(input: IngestInput, add: (n: number) => void): AsyncGenerator<Buffer | Uint8Array | string> {
+  if (input instanceof Uint8Array) {
+    add(input.length);
+    yield input;
+    return;
+  }
+  for await (const c of input) {
+    add(typeof c === 'string' ? Buffer.byteLength(c) : c.length);
+    yield c;
+  }
+}
+
+const PROGRESS_EVERY = 1000;
+
+export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipeline {
+  const batchSize = Math.max(1, opts.batchSize ?? 2000);
+  const maxListed = Math.max(0, opts.maxListedRejections ?? 100_000);
+  return {
+    async ingest(input, sink, o) {
+      let accepted = 0;
+      let duplicates = 0;
+      let rejectedCount = 0;
+      let records = 0;
+      let bytes = 0;
+      let lastLine = 1;
+      const rejected: Rejection[] = [];
+      const progress = (): void =>
+        o.onProgress?.({ records, accepted, duplicates, rejected: rejectedCount, bytes });
+      const addRejection = (r: Rejection): void => {
+        rejectedCount++;
+        if (rejected.length < maxListed) rejected.push({ line: r.line, field: r.field, reason: r.reason });
+        o.onRecord?.({ status: 'rejected', line: r.line, field: r.field, reason: r.reason });
+      };
+      const summary = (): IngestSummary => {
+        const left = rejectedCount - rejected.length;
+        const list =
+          left > 0
+            ? [...rejected, { line: lastLine, field: '', reason: `${left} more records were rejected; only the first ${maxListed} are listed` }]
+            : rejected;
+        return { accepted, duplicates, rejected: list };
+      };
+
+      const chosen = adapterFor(o.format);
+      if (!chosen.ok) {
+        addRejection({ line: 1, field: '', reason: chosen.reason });
+        progress();
+        return summary();
+      }
+      const adapt = chosen.adapter;
+
+      let batch: { event: EnrichedEvent; line: number }[] = [];
+      const inBatch = new Set<string>();
+      const flush = async (): Promise<void> => {
+        if (batch.length === 0) return;
+        const current = batch;
+        batch = [];
+        inBatch.clear();
+        const res = await sink.append(current.map((b) => b.event));
+        if (res.inserted.length !== current.length) {
+          throw new Error(`event store answered ${res.inserted.length} results for ${current.length} events`);
+        }
+        const stored: EnrichedEvent[] = [];
+        current.forEach((b, i) => {
+          const isNew = res.inserted[i] === true;
+          if (isNew) {
+            accepted++;
+            stored.push(b.event);
+          } else duplicates++;
+          o.onRecord?.({ status: isNew ? 'accepted' : 'duplicate', line: b.line, kind: b.event.kind, id: b.event.id });
+        });
+        if (stored.length > 0 && sink.afterAppend !== undefined) await sink.afterAppend(stored);
+        progress();
+      };
+
+      const counted = countingBytes(input, (n) => {
+        bytes += n;
+      });
+      for await (const raw of readRecords(counted, { maxRecordBytes: opts.limits.maxRecordBytes })) {
+        records++;
+        lastLine = raw.line;
+        if (records % PROGRESS_EVERY === 0) progress();
+        if (!raw.ok) {
+          addRejection(raw);
+          continue;
+        }
+        const r = adapt(raw);
+        if (!r.ok) {
+          addRejection({ line: raw.line, field: r.field, reason: r.reason });
+          continue;
+        }
+        // The same (kind, id) twice in one batch: the store would see both as new.
+        const key = `${r.event.kind}\u0000${r.event.id}`;
+        if (inBatch.has(key)) {
+          duplicates++;
+          o.onRecord?.({ status: 'duplicate', line: raw.line, kind: r.event.kind, id: r.event.id });
+          continue;
+        }
+        inBatch.add(key);
+        batch.push({ event: sink.enrich(r.event), line: raw.line });
+        if (batch.length >= batchSize) await flush();
+      }
+      await flush();
+      progress();
+      return summary();
+    },
+  };
+}

@@ -1,0 +1,255 @@
+/**
+ * Turns input bytes (a Buffer or a stream of Buffers: files, stdin, HTTP
+ * bodies) into raw records with the 1-based line each starts on. Handles gzip
+ * (by magic bytes), a UTF-8 BOM, NDJSON, a JSON array, one or more JSON
+ * objects, Graph list responses and CSV with a header row. Memory stays
+ * bounded by the record size limit whatever the input size; bad input becomes
+ * rejections, never exceptions. Errors of the input stream itself
+ * (a failing disk or socket) propagate.
+ */
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { readCsvRecords } from './read-csv.ts';
+import { JsonScanner, parseRecordText } from './json-scanner.ts';
+import { describeJsonType, isPlainObject, type RawRecord } from './raw-record.ts';
+
+export type { RawRecord } from './raw-record.ts';
+
+export type IngestInput = Buffer | Uint8Array | AsyncIterable<Buffer | Uint8Array | string>;
+
+export interface ReadOptions {
+  /** Largest single record in bytes (config.limits.maxRecordBytes). */
+  readonly maxRecordBytes: number;
+}
+
+const NL = 0x0a;
+
+async function* toBuffers(input: IngestInput): AsyncGenerator<Buffer> {
+  if (input instanceof Uint8Array) {
+    if (input.length > 0) yield Buffer.isBuffer(input) ? input : Buffer.from(input);
+    return;
+  }
+  for await (const c of input) {
+    const b = typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.isBuffer(c) ? c : Buffer.from(c);
+    if (b.length > 0) yield b;
+  }
+}
+
+/** A stream with a look-ahead buffer, so the framing can be decided before records are read. */
+class Peekable {
+  private head: Buffer = Buffer.alloc(0);
+  private done = false;
+  constructor(private readonly it: AsyncIterator<Buffer>) {}
+
+  /** Reads until at least n bytes are buffered or the input ends; returns what is buffered. */
+  async fill(n: number): Promise<Buffer> {
+    while (!this.done && this.head.length < n) {
+      const r = await this.it.next();
+      if (r.done === true) this.done = true;
+      else this.head = this.head.length === 0 ? r.value : Buffer.concat([this.head, r.value]);
+    }
+    return this.head;
+  }
+
+  /** Reads until `enough(head)` holds, `cap` bytes are buffered, or the input ends. */
+  async fillUntil(enough: (head: Buffer) => boolean, cap: number): Promise<Buffer> {
+    while (!this.done && this.head.length < cap && !enough(this.head)) {
+      const r = await this.it.next();
+      if (r.done === true) this.done = true;
+      else this.head = this.head.length === 0 ? r.value : Buffer.concat([this.head, r.value]);
+    }
+    return this.head;
+  }
+
+  skip(n: number): void {
+    this.head = this.head.subarray(n);
+  }
+
+  async *rest(): AsyncGenerator<Buffer> {
+    if (this.head.length > 0) yield this.head;
+    this.head = Buffer.alloc(0);
+    if (this.done) return;
+    for (;;) {
+      const r = await this.it.next();
+      if (r.done === true) return;
+      yield r.value;
+    }
+  }
+}
+
+/** Marks a gunzip failure as bad input (a rejection), unlike a failing source stream. */
+class CorruptGzip extends Error {}
+
+async function* gunzip(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const z = createGunzip();
+  let sourceError: unknown;
+  const src = Readable.from(source);
+  src.on('error', (e) => {
+    sourceError = e;
+    z.destroy(e);
+  });
+  src.pipe(z);
+  try {
+    for await (const c of z) yield c as Buffer;
+  } catch (e) {
+    if (sourceError !== undefined) throw sourceError;
+    throw new CorruptGzip((e as Error).message);
+  }
+}
+
+function firstNonWs(b: Buffer): number {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i] as number;
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return i;
+  }
+  return -1;
+}
+
+type Framing = 'ndjson' | 'json' | 'csv' | 'unknown' | 'empty';
+
+/**
+ * NDJSON when the first line is a whole JSON object, or when the next
+ * non-blank line also starts with '{' at its first column (a broken first
+ * line of NDJSON); otherwise pretty-printed JSON, scanned structurally.
+ */
+function decideFraming(head: Buffer, maxRecordBytes: number): Framing {
+  const start = firstNonWs(head);
+  if (start < 0) return 'empty';
+  const c = head[start];
+  if (c === 0x5b) return 'json';
+  if (c !== 0x7b) {
+    const nl = head.indexOf(NL, start);
+    const firstLine = head.subarray(start, nl < 0 ? head.length : nl).toString('utf8');
+    return firstLine.includes(',') ? 'csv' : 'unknown';
+  }
+  const nl = head.indexOf(NL, start);
+  const firstLine = head.subarray(start, nl < 0 ? head.length : nl);
+  if (firstLine.length <= maxRecordBytes) {
+    try {
+      if (isPlainObject(JSON.parse(firstLine.toString('utf8')))) return 'ndjson';
+    } catch {
+      // not a whole object on one line: look at the next line
+    }
+  }
+  if (nl < 0) return 'json';
+  let j = nl + 1;
+  while (j < head.length && (head[j] === NL || head[j] === 0x0d)) j++;
+  return head[j] === 0x7b ? 'ndjson' : 'json';
+}
+
+/** Yields the raw records of the input, in order, each with its starting line. */
+export async function* readRecords(input: IngestInput, opts: ReadOptions): AsyncGenerator<RawRecord> {
+  const first = new Peekable(toBuffers(input)[Symbol.asyncIterator]());
+  const magic = await first.fill(2);
+  let source: Peekable = first;
+  if (magic[0] === 0x1f && magic[1] === 0x8b) source = new Peekable(gunzip(first.rest())[Symbol.asyncIterator]());
+  try {
+    const bom = await source.fill(3);
+    if (bom[0] === 0xef && bom[1] === 0xbb && bom[2] === 0xbf) source.skip(3);
+    // Enough to see the first line and the start of the next non-blank one.
+    const head = await source.fillUntil((h) => {
+      const s = firstNonWs(h);
+      if (s < 0) return false;
+      const nl = h.indexOf(NL, s);
+      if (nl < 0) return false;
+      let j = nl + 1;
+      while (j < h.length && (h[j] === NL || h[j] === 0x0d)) j++;
+      return j < h.length;
+    }, opts.maxRecordBytes + 1);
+    const framing = decideFraming(head, opts.maxRecordBytes);
+    switch (framing) {
+      case 'empty':
+        return;
+      case 'unknown':
+        yield {
+          ok: false,
+          line: 1,
+          field: '',
+          reason: 'unrecognised input: expected NDJSON, a JSON array or object, a Graph list response, or CSV with a header row',
+        };
+        return;
+      case 'csv':
+        yield* readCsvRecords(source.rest(), opts);
+        return;
+      case 'ndjson':
+        yield* readNdjson(source.rest(), opts);
+        return;
+      case 'json': {
+        const scanner = new JsonScanner(opts.maxRecordBytes);
+        for await (const chunk of source.rest()) yield* scanner.push(chunk);
+        yield* scanner.end();
+        return;
+      }
+    }
+  } catch (e) {
+    if (e instanceof CorruptGzip) {
+      yield { ok: false, line: 1, field: '', reason: `gzip data is corrupt or truncated: ${e.message}` };
+      return;
+    }
+    throw e;
+  }
+}
+
+/** One NDJSON line: an object is a record; a list response or an array on one line is expanded. */
+function* lineRecords(text: string, line: number): Generator<RawRecord> {
+  const trimmed = text.trim();
+  if (trimmed === '') return;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(trimmed);
+  } catch {
+    yield parseRecordText(text, line, 1);
+    return;
+  }
+  const items = Array.isArray(parsed)
+    ? parsed
+    : isPlainObject(parsed) && Array.isArray(parsed.value)
+      ? (parsed.value as unknown[])
+      : [parsed];
+  for (const v of items) {
+    if (isPlainObject(v)) yield { ok: true, line, shape: 'json', value: v };
+    else yield { ok: false, line, field: '', reason: `record is not a JSON object (found ${describeJsonType(v)})` };
+  }
+}
+
+async function* readNdjson(chunks: AsyncIterable<Buffer>, opts: ReadOptions): AsyncGenerator<RawRecord> {
+  let line = 1;
+  let carry: Buffer[] = [];
+  let carryBytes = 0;
+  let oversized = false;
+  const emitLine = function* (parts: Buffer[], bytes: number): Generator<RawRecord> {
+    if (oversized || bytes > opts.maxRecordBytes) {
+      yield { ok: false, line, field: '', reason: `record is ${bytes} bytes, over the limit of ${opts.maxRecordBytes} bytes` };
+    } else if (bytes > 0) {
+      const text = (parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, bytes)).toString('utf8');
+      yield* lineRecords(text, line);
+    }
+  };
+  for await (const chunk of chunks) {
+    let pos = 0;
+    for (;;) {
+      const nl = chunk.indexOf(NL, pos);
+      if (nl < 0) break;
+      const piece = chunk.subarray(pos, nl);
+      if (carryBytes === 0) yield* emitLine([piece], piece.length);
+      else {
+        if (!oversized) carry.push(piece);
+        yield* emitLine(carry, carryBytes + piece.length);
+      }
+      carry = [];
+      carryBytes = 0;
+      oversized = false;
+      line++;
+      pos = nl + 1;
+    }
+    if (pos < chunk.length) {
+      const piece = chunk.subarray(pos);
+      carryBytes += piece.length;
+      if (carryBytes > opts.maxRecordBytes) {
+        oversized = true;
+        carry = [];
+      } else carry.push(piece);
+    }
+  }
+  if (carryBytes > 0) yield* emitLine(carry, carryBytes);
+}
