@@ -1,0 +1,96 @@
+import { describe, it, expect, afterEach } from 'vitest';
+import { Type } from 'typebox';
+import { buildApp, type RouteGroup } from './build-app.ts';
+import { loadConfig } from '../config/config.ts';
+import { createTestApp, OPERATOR_TOKEN, type TestApp } from './testing/test-app.ts';
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.app.close();
+  t = undefined;
+});
+
+const auth = (key: string) => ({ authorization: `Bearer ${key}` });
+
+describe('buildApp basics', () => {
+  it('answers health publicly with security headers and a request id', async () => {
+    t = await createTestApp();
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/health' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok' });
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(String(res.headers['content-security-policy'])).toContain("frame-ancestors 'none'");
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['strict-transport-security']).toBeUndefined();
+    expect(String(res.headers['request-id'])).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('sends HSTS when serving TLS', async () => {
+    t = await createTestApp({ deps: { tls: true } });
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/health' });
+    expect(res.headers['strict-transport-security']).toContain('max-age=');
+  });
+
+  it('renders errors in Graph shape with the request id of the response', async () => {
+    t = await createTestApp();
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/tenants/alpha' });
+    expect(res.statusCode).toBe(401);
+    const body = res.json() as { error: { code: string; message: string; innerError: Record<string, string> } };
+    expect(body.error.code).toBe('unauthenticated');
+    expect(body.error.innerError['request-id']).toBe(res.headers['request-id']);
+    expect(Number.isNaN(Date.parse(body.error.innerError.date ?? ''))).toBe(false);
+    expect(res.headers['www-authenticate']).toContain('Bearer');
+  });
+
+  it('answers unknown routes 404 in the same shape', async () => {
+    t = await createTestApp();
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/nope' });
+    expect(res.statusCode).toBe(404);
+    expect((res.json() as { error: { code: string } }).error.code).toBe('notFound');
+  });
+
+  it('turns a failing dependency into a 500 without internals', async () => {
+    t = await createTestApp({
+      optIn: ['alpha'],
+      deps: {
+        ingest: async () => {
+          throw new Error('duckdb: /secret/path/db.duckdb is locked');
+        },
+      },
+    });
+    const key = await t.keyFor('alpha', 'global-admin');
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/tenants/alpha/events', headers: { ...auth(key), 'content-type': 'application/x-ndjson' }, payload: '{}\n' });
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain('secret');
+    expect(res.json()).toMatchObject({ error: { code: 'internalServerError', message: 'internal server error' } });
+  });
+
+  it('refuses to start when a route declares no access', async () => {
+    const base = await createTestApp();
+    await base.app.close();
+    const noAccess: RouteGroup = async (app) => {
+      app.get('/api/v1/unguarded', { schema: { response: { 200: Type.String() } } }, async () => 'x');
+    };
+    await expect(buildApp({ config: loadConfig({ logLevel: 'silent' }, {}), store: base.store, ingest: async () => ({ accepted: 0, duplicates: 0, rejected: [] }) }, [noAccess])).rejects.toThrow(/declares no config\.access/);
+  });
+
+  it('lets the operator create and list tenants, and nobody else', async () => {
+    t = await createTestApp();
+    const op = { authorization: `Bearer ${OPERATOR_TOKEN}` };
+    const created = await t.app.inject({ method: 'POST', url: '/api/v1/tenants', headers: op, payload: { id: 'gamma', edition: 'basic', rms: true } });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ id: 'gamma', name: 'gamma', edition: 'basic', rms: true, retentionDays: 30 });
+    const again = await t.app.inject({ method: 'POST', url: '/api/v1/tenants', headers: op, payload: { id: 'gamma' } });
+    expect(again.statusCode).toBe(409);
+    const bad = await t.app.inject({ method: 'POST', url: '/api/v1/tenants', headers: op, payload: { id: 'Bad_Id' } });
+    expect(bad.statusCode).toBe(400);
+    expect((bad.json() as { error: { code: string } }).error.code).toBe('invalidRequest');
+    const list = await t.app.inject({ method: 'GET', url: '/api/v1/tenants', headers: op });
+    expect((list.json() as Array<{ id: string }>).map((x) => x.id)).toEqual(['alpha', 'beta', 'gamma']);
+    const key = await t.keyFor('alpha', 'global-admin');
+    const asKey = await t.app.inject({ method: 'GET', url: '/api/v1/tenants', headers: auth(key) });
+    expect(asKey.statusCode).toBe(401);
+    const remote = await t.app.inject({ method: 'GET', url: '/api/v1/tenants', headers: op, remoteAddress: '10.1.2.3' });
+    expect(remote.statusCode).toBe(403);
+  });
+});

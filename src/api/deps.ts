@@ -1,0 +1,46 @@
+/**
+ * What the API needs from the rest of authlens. app.ts (the integrator) wires
+ * real implementations; tests hand in fakes. Other route owners add their
+ * dependencies here as optional fields (additive edits only).
+ */
+import type { Config } from '../config/config.ts';
+import type { Store } from '../store/ports.ts';
+import type { TenantId } from '../schema/tenants.ts';
+import type { IngestSummary, InputFormat } from '../schema/ingest.ts';
+import type { PortalUserStore } from '../directory/sessions.ts';
+import type { RateLimitSettings } from './plugins/rate-limit.ts';
+
+/** The ingest pipeline (src/ingest/pipeline.ts), bound to the store by app.ts. */
+export type IngestFn = (
+  tenant: TenantId,
+  input: AsyncIterable<Buffer>,
+  format: InputFormat,
+) => Promise<IngestSummary>;
+
+export interface CliResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+/** Runs an `authlens` command in the server process (operator channel, SPEC 10 CLI while the server holds the DB). */
+export type RunCli = (argv: string[], stdin?: AsyncIterable<Buffer>) => Promise<CliResult>;
+
+export interface ApiDeps {
+  readonly config: Config;
+  readonly store: Store;
+  readonly ingest: IngestFn;
+  /** Absent: the operator channel answers 503. */
+  readonly runCli?: RunCli;
+  /**
+   * Token of the local operator channel (written to <dataDir>/server.json by
+   * server-info.ts). Absent: no operator principal can authenticate.
+   */
+  readonly operatorToken?: string;
+  /** Injected clock for tests; defaults to the system clock. */
+  readonly now?: () => Date;
+  /** Serve HSTS (the server listens with TLS). */
+  readonly tls?: boolean;
+  /** Portal users (password sign-in). Absent: an in-memory store (users vanish on restart). */
+  readonly portalUsers?: PortalUserStore;
+  readonly rateLimits?: RateLimitSettings;
+}

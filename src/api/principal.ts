@@ -1,0 +1,36 @@
+/** Who is calling, as the auth plugin established it. */
+import type { FastifyRequest } from 'fastify';
+import type { Role, TenantId } from '../schema/tenants.ts';
+import { ApiError } from './errors.ts';
+
+export interface Principal {
+  /** The tenant the credential belongs to; '*' for the deployment operator. */
+  readonly tenant: TenantId;
+  readonly role: Role;
+  readonly kind: 'apiKey' | 'session' | 'operator';
+  /** Key id, portal user UPN, or 'operator'. */
+  readonly id: string;
+}
+
+/**
+ * Declared on every route (config.access). 'operator' routes take only the
+ * local operator token (deployment-level actions such as creating tenants).
+ */
+export type RouteAccess = 'public' | 'operator' | { readonly roles: readonly Role[] };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+    /** Rate-limit bucket family for this route (see plugins/rate-limit.ts). */
+    rateLimit?: 'login' | 'ingest';
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+/** The authenticated principal of a non-public route (the auth hook guarantees one). */
+export function principalOf(request: FastifyRequest): Principal {
+  if (request.principal === null) throw new ApiError(401, 'unauthenticated', 'authentication required');
+  return request.principal;
+}

@@ -1,0 +1,91 @@
+/**
+ * Portal sign-in with a password. The session id travels only in an HttpOnly,
+ * Secure, SameSite=Strict cookie; the CSRF token comes back in the body and
+ * must accompany every state-changing request as X-CSRF-Token.
+ */
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { Role, TenantId } from '../../../schema/tenants.ts';
+import { ApiError } from '../../errors.ts';
+import { SESSION_COOKIE } from '../../plugins/auth.ts';
+import { principalOf } from '../../principal.ts';
+import type { RouteOptionsOf } from '../../services.ts';
+import { ALL_ROLES } from './common.ts';
+
+const LoginBody = Type.Object(
+  {
+    tenant: TenantId,
+    upn: Type.String({ minLength: 1, maxLength: 320 }),
+    password: Type.String({ minLength: 1, maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+);
+export const SessionInfo = Type.Object({
+  tenant: TenantId,
+  upn: Type.String(),
+  role: Role,
+  csrfToken: Type.String(),
+  mustChangePassword: Type.Boolean(),
+});
+
+export async function sessionRoutes(app: FastifyInstance, { services }: RouteOptionsOf): Promise<void> {
+  app.post(
+    '/api/v1/session',
+    {
+      config: { access: 'public', rateLimit: 'login' },
+      schema: { summary: 'Sign in to the portal', tags: ['session'], body: LoginBody, response: { 200: SessionInfo } },
+    },
+    async (request, reply) => {
+      const body = request.body as Static<typeof LoginBody>;
+      const r = await services.sessions.login(body.tenant, body.upn, body.password);
+      // One message for unknown user and wrong password: the answer must not reveal which UPNs exist.
+      if (r === undefined) throw new ApiError(401, 'unauthenticated', 'wrong tenant, user or password');
+      void reply.setCookie(SESSION_COOKIE, r.sessionId, {
+        httpOnly: true,
+        secure: true,
+        sameSite: 'strict',
+        path: '/',
+        maxAge: Math.floor((r.session.expiresAt - Date.now()) / 1000),
+      });
+      return {
+        tenant: r.session.principal.tenant,
+        upn: r.session.principal.id,
+        role: r.session.principal.role,
+        csrfToken: r.session.csrfToken,
+        mustChangePassword: r.mustChangePassword,
+      };
+    },
+  );
+  app.delete(
+    '/api/v1/session',
+    {
+      config: { access: { roles: ALL_ROLES } },
+      schema: { summary: 'Sign out', tags: ['session'], response: { 204: Type.Null() } },
+    },
+    async (request, reply) => {
+      const sid = request.cookies[SESSION_COOKIE];
+      if (sid !== undefined) services.sessions.logout(sid);
+      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send();
+    },
+  );
+  app.get(
+    '/api/v1/session',
+    {
+      config: { access: { roles: ALL_ROLES } },
+      schema: { summary: 'Who am I (and the CSRF token of a portal session)', tags: ['session'], response: { 200: Type.Object({
+        tenant: TenantId,
+        id: Type.String(),
+        role: Role,
+        kind: Type.Union([Type.Literal('apiKey'), Type.Literal('session'), Type.Literal('operator')]),
+        csrfToken: Type.Optional(Type.String()),
+      }) } },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      const sid = request.cookies[SESSION_COOKIE];
+      const session = p.kind === 'session' && sid !== undefined ? services.sessions.get(sid) : undefined;
+      return { ...p, ...(session !== undefined ? { csrfToken: session.csrfToken } : {}) };
+    },
+  );
+}
