@@ -1,0 +1,84 @@
+/** DetectionStore over DuckDB: idempotent by (tenant, detection id) through the index of migration 003. */
+import type { Detection } from '../../schema/detections.ts';
+import type { TenantId } from '../../schema/tenants.ts';
+import type { DetectionStore, TimeRange } from '../ports.ts';
+import type { DuckDb, Row } from './database.ts';
+import { timestampFromIso } from './values.ts';
+
+const COLUMNS =
+  'tenant, id, detector, severity, time, signin_id, user_id, upn, ip, evidence, log_only, ignored_at, ignored_by, created_at, upn_given';
+
+function detectionFromRow(row: Row): Detection {
+  const d: Detection = {
+    id: String(row.id),
+    detector: row.detector as Detection['detector'],
+    severity: row.severity as Detection['severity'],
+    detectedDateTime: String(row.time),
+    evidence: JSON.parse(String(row.evidence)) as Detection['evidence'],
+    logOnly: row.log_only === true,
+  };
+  if (typeof row.signin_id === 'string') d.signInId = row.signin_id;
+  if (typeof row.user_id === 'string') d.userId = row.user_id;
+  const upn = typeof row.upn_given === 'string' ? row.upn_given : row.upn;
+  if (typeof upn === 'string') d.userPrincipalName = upn;
+  if (typeof row.ip === 'string') d.ipAddress = row.ip;
+  return d;
+}
+
+export function createDetectionStore(db: DuckDb, now: () => Date = () => new Date()): DetectionStore {
+  let staged = false;
+  return {
+    async appendDetections(tenant: TenantId, detections: readonly Detection[]): Promise<void> {
+      if (detections.length === 0) return;
+      const createdAt = timestampFromIso(now().toISOString());
+      await db.transaction(async (conn) => {
+        if (!staged) {
+          await conn.run('CREATE TEMP TABLE IF NOT EXISTS stage_detections AS SELECT * FROM main.detections LIMIT 0');
+          staged = true;
+        }
+        await conn.run('DELETE FROM temp.main.stage_detections');
+        const a = await conn.createAppender('stage_detections', 'main', 'temp');
+        const str = (v: string | undefined): void => (v === undefined ? a.appendNull() : a.appendVarchar(v));
+        try {
+          for (const d of detections) {
+            const upn = d.userPrincipalName?.toLowerCase();
+            a.appendVarchar(tenant);
+            a.appendVarchar(d.id);
+            a.appendVarchar(d.detector);
+            a.appendVarchar(d.severity);
+            a.appendTimestamp(timestampFromIso(d.detectedDateTime));
+            str(d.signInId);
+            str(d.userId);
+            str(upn);
+            str(d.ipAddress);
+            a.appendVarchar(JSON.stringify(d.evidence));
+            a.appendBoolean(d.logOnly);
+            a.appendNull();
+            a.appendNull();
+            a.appendTimestamp(createdAt);
+            str(upn === d.userPrincipalName ? undefined : d.userPrincipalName);
+            a.endRow();
+          }
+          a.flushSync();
+        } finally {
+          a.closeSync();
+        }
+        // DISTINCT ON keeps the first copy of an id repeated inside the batch.
+        await conn.run(
+          `INSERT OR IGNORE INTO main.detections (${COLUMNS})
+           SELECT DISTINCT ON (id) ${COLUMNS} FROM temp.main.stage_detections ORDER BY id, rowid`,
+        );
+      });
+    },
+
+    async listDetections(tenant: TenantId, range: TimeRange): Promise<Detection[]> {
+      const rows = await db.all<Row>(
+        `SELECT ${COLUMNS} FROM detections
+          WHERE tenant = $1 AND time >= $2::TIMESTAMP AND time < $3::TIMESTAMP
+          ORDER BY time, id`,
+        [tenant, range.from, range.to],
+      );
+      return rows.map(detectionFromRow);
+    },
+  };
+}

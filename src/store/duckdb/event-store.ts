@@ -1,0 +1,187 @@
+/**
+ * EventStore over DuckDB. An append stages the batch in a TEMP table with the
+ * Appender (no SQL text per row), then moves it with INSERT OR IGNORE against
+ * the identity indexes of migration 003, all in one transaction; RETURNING
+ * tells which rows were new. See docs/adr/0001-embedded-store-duckdb.md.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { EnrichedEvent, EnrichedSignIn } from '../../schema/enrichment.ts';
+import { eventTime, type EventKind } from '../../schema/events.ts';
+import type { TenantId } from '../../schema/tenants.ts';
+import type { AppendResult, EventStore, TimeRange } from '../ports.ts';
+import type { DuckDb, Row } from './database.ts';
+import { eventColumns, type OtherEvent } from './event-rows.ts';
+import { appendSignInRow, signInFromRow } from './signin-rows.ts';
+import { timestampFromIso } from './values.ts';
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+/** Creates the per-connection staging tables once; they live as long as the write connection. */
+async function ensureStaging(conn: DuckDBConnection): Promise<void> {
+  await conn.run('CREATE TEMP TABLE IF NOT EXISTS stage_signins AS SELECT * FROM main.signins LIMIT 0');
+  await conn.run('CREATE TEMP TABLE IF NOT EXISTS stage_events AS SELECT * FROM main.events LIMIT 0');
+}
+
+function checkSignIn(e: EnrichedSignIn): void {
+  // The row types are narrower than the schema's; say which event broke the batch instead of wrapping silently.
+  const code = e.status.errorCode;
+  if (!Number.isInteger(code) || code < INT32_MIN || code > INT32_MAX) {
+    throw new RangeError(`signIn ${e.id}: status.errorCode ${code} does not fit a 32-bit integer`);
+  }
+}
+
+async function appendSignIns(
+  conn: DuckDBConnection,
+  tenant: TenantId,
+  batch: readonly EnrichedSignIn[],
+  ingestedAtIso: string,
+): Promise<Set<string>> {
+  await conn.run('DELETE FROM temp.main.stage_signins');
+  const appender = await conn.createAppender('stage_signins', 'main', 'temp');
+  const ingestedAt = timestampFromIso(ingestedAtIso);
+  try {
+    for (const e of batch) {
+      checkSignIn(e);
+      appendSignInRow(appender, tenant, e, timestampFromIso(e.createdDateTime), ingestedAt);
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+  const reader = await conn.runAndReadAll(
+    'INSERT OR IGNORE INTO main.signins SELECT * FROM temp.main.stage_signins RETURNING id',
+  );
+  const ids = new Set<string>();
+  for (const [id] of reader.getRows()) ids.add(String(id));
+  return ids;
+}
+
+async function appendOthers(
+  conn: DuckDBConnection,
+  tenant: TenantId,
+  batch: readonly OtherEvent[],
+  ingestedAtIso: string,
+): Promise<Set<string>> {
+  await conn.run('DELETE FROM temp.main.stage_events');
+  const appender = await conn.createAppender('stage_events', 'main', 'temp');
+  const ingestedAt = timestampFromIso(ingestedAtIso);
+  const col = (v: string | null): void => (v === null ? appender.appendNull() : appender.appendVarchar(v));
+  try {
+    for (const e of batch) {
+      const c = eventColumns(e);
+      appender.appendVarchar(tenant);
+      appender.appendVarchar(e.kind);
+      appender.appendVarchar(e.id);
+      appender.appendTimestamp(timestampFromIso(eventTime(e)));
+      col(c.upn);
+      col(c.actor);
+      col(c.appName);
+      col(c.category);
+      col(c.activity);
+      col(c.result);
+      col(c.ip);
+      appender.appendVarchar(JSON.stringify(e));
+      appender.appendTimestamp(ingestedAt);
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+  const reader = await conn.runAndReadAll(
+    'INSERT OR IGNORE INTO main.events SELECT * FROM temp.main.stage_events RETURNING kind, id',
+  );
+  const keys = new Set<string>();
+  for (const [kind, id] of reader.getRows()) keys.add(`${String(kind)}\u0000${String(id)}`);
+  return keys;
+}
+
+export function createEventStore(db: DuckDb, now: () => Date = () => new Date()): EventStore {
+  let staged = false;
+  return {
+    async appendEvents(tenant: TenantId, events: readonly EnrichedEvent[]): Promise<AppendResult> {
+      const inserted = new Array<boolean>(events.length).fill(false);
+      // First occurrence of each identity in the batch; later copies are duplicates by definition.
+      const firstSignIn = new Map<string, number>();
+      const firstOther = new Map<string, number>();
+      const signIns: EnrichedSignIn[] = [];
+      const others: OtherEvent[] = [];
+      events.forEach((e, i) => {
+        if (e.kind === 'signIn') {
+          if (firstSignIn.has(e.id)) return;
+          firstSignIn.set(e.id, i);
+          signIns.push(e);
+        } else {
+          const key = `${e.kind}\u0000${e.id}`;
+          if (firstOther.has(key)) return;
+          firstOther.set(key, i);
+          others.push(e);
+        }
+      });
+      if (signIns.length === 0 && others.length === 0) return { inserted };
+      const ingestedAt = now().toISOString();
+      const [newSignIns, newOthers] = await db.transaction(async (conn) => {
+        if (!staged) {
+          await ensureStaging(conn);
+          staged = true;
+        }
+        const a = signIns.length > 0 ? await appendSignIns(conn, tenant, signIns, ingestedAt) : new Set<string>();
+        const b = others.length > 0 ? await appendOthers(conn, tenant, others, ingestedAt) : new Set<string>();
+        return [a, b] as const;
+      });
+      for (const id of newSignIns) {
+        const i = firstSignIn.get(id);
+        if (i !== undefined) inserted[i] = true;
+      }
+      for (const key of newOthers) {
+        const i = firstOther.get(key);
+        if (i !== undefined) inserted[i] = true;
+      }
+      return { inserted };
+    },
+
+    async countEvents(tenant: TenantId, kind?: EventKind): Promise<number> {
+      if (kind === 'signIn') {
+        const r = await db.one<{ n: number }>('SELECT count(*) AS n FROM signins WHERE tenant = $1', [tenant]);
+        return r?.n ?? 0;
+      }
+      if (kind !== undefined) {
+        const r = await db.one<{ n: number }>('SELECT count(*) AS n FROM events WHERE tenant = $1 AND kind = $2', [
+          tenant,
+          kind,
+        ]);
+        return r?.n ?? 0;
+      }
+      const r = await db.one<{ n: number }>(
+        `SELECT (SELECT count(*) FROM signins WHERE tenant = $1) + (SELECT count(*) FROM events WHERE tenant = $1) AS n`,
+        [tenant],
+      );
+      return r?.n ?? 0;
+    },
+
+    async *scanSignIns(tenant: TenantId, range: TimeRange): AsyncIterable<EnrichedSignIn> {
+      const batches = db.stream<Row>(
+        `SELECT * FROM signins
+          WHERE tenant = $1 AND time >= $2::TIMESTAMP AND time < $3::TIMESTAMP
+          ORDER BY time, id`,
+        [tenant, range.from, range.to],
+      );
+      for await (const rows of batches) {
+        for (const row of rows) yield signInFromRow(row);
+      }
+    },
+
+    async getEvent(tenant: TenantId, kind: EventKind, id: string): Promise<EnrichedEvent | undefined> {
+      if (kind === 'signIn') {
+        const row = await db.one<Row>('SELECT * FROM signins WHERE tenant = $1 AND id = $2', [tenant, id]);
+        return row === undefined ? undefined : signInFromRow(row);
+      }
+      const row = await db.one<{ doc: string }>(
+        'SELECT doc FROM events WHERE tenant = $1 AND kind = $2 AND id = $3',
+        [tenant, kind, id],
+      );
+      return row === undefined ? undefined : (JSON.parse(row.doc) as EnrichedEvent);
+    },
+  };
+}
