@@ -72,6 +72,8 @@ export class JsonScanner {
   private elemDepth = 0;
   private rec: OpenRecord | undefined;
   private containerLine = 1;
+  /** An element of the streamed array ended and no ',' has followed it yet. */
+  private elemDone = false;
   // Key tracking at depth 1 of a top-level object, to spot a list response's "value" array.
   private keyPos = false;
   private capturingKey = false;
@@ -171,6 +173,7 @@ export class JsonScanner {
   private close(chunk: Buffer, end: number, out: RawRecord[]): void {
     const r = this.rec;
     if (r === undefined) return;
+    this.elemDone = true;
     this.take(chunk, r.from, end);
     this.rec = undefined;
     out.push(this.finish(r));
@@ -212,6 +215,7 @@ export class JsonScanner {
     if (b === LBRACK) {
       this.top = 'array';
       this.elemDepth = 1;
+      this.elemDone = false;
       this.containerLine = this.line;
       this.pushOpen(b);
       return;
@@ -254,6 +258,7 @@ export class JsonScanner {
           this.rec = undefined;
           this.top = 'list';
           this.elemDepth = 2;
+          this.elemDone = false;
           this.containerLine = this.line;
         }
         this.afterColon = false;
@@ -267,10 +272,11 @@ export class JsonScanner {
     }
     if (b === COMMA) {
       if (this.rec?.scalar === true && atElemLevel) this.close(chunk, i, out);
-      else if (atElemLevel && this.rec === undefined && this.top === 'array') {
+      else if (atElemLevel && this.rec === undefined && !this.elemDone) {
         // A comma with no element before it ("[,1]" or "[1,,2]").
         this.stray(i, b, out);
       }
+      if (atElemLevel) this.elemDone = false;
       if (this.top === 'object' && this.depth === 1) {
         this.keyPos = true;
         this.afterColon = false;

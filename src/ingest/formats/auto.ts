@@ -17,14 +17,15 @@ export function adaptAuto(rec: OkRecord): AdaptResult {
     return reject('', 'cannot tell the format of this CSV row (graph reads Log Analytics SigninLogs and AuditLogs exports with an Id column); pass --format');
   }
   const v = rec.value;
+  // Native shares Graph's field names, so `kind` decides; only Graph's own markers make it ambiguous.
   const native = typeof v.kind === 'string';
-  const graph = isDiagnosticEnvelope(v) || graphKindOf(v) !== undefined;
-  if (native && !graph) return adaptNative(rec);
-  if (graph && !native) return adaptGraph(rec);
+  const graphMarker = isDiagnosticEnvelope(v) || typeof v['@odata.type'] === 'string';
+  if (native && !graphMarker) return adaptNative(rec);
+  if (!native && (graphMarker || graphKindOf(v) !== undefined)) return adaptGraph(rec);
   return reject(
     '',
     native
-      ? 'ambiguous record: it has `kind` (native) and Graph fields; pass --format native or --format graph'
+      ? 'ambiguous record: it has `kind` (native) and a Graph envelope or @odata.type; pass --format native or --format graph'
       : 'cannot tell the format of this record (no `kind` for native, no Graph signIn/directoryAudit/riskDetection/riskyUser fields); pass --format',
   );
 }

@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { RecordResult } from '../schema/ingest.ts';
+import { memorySink } from '../../test/fixtures/ingest/memory-sink.ts';
+import { createIngestPipeline, type IngestProgress } from './pipeline.ts';
+
+const limits = { maxBodyBytes: 64 * 1024 * 1024, maxRecordBytes: 4096, maxBatchRecords: 100_000 };
+const FIXTURES = path.resolve(import.meta.dirname, '../../test/fixtures/ingest');
+
+function signIn(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    kind: 'signIn',
+    id,
+    createdDateTime: '2026-11-02T08:15:00Z',
+    userPrincipalName: 'ana@example.org',
+    isInteractive: true,
+    status: { errorCode: 0 },
+    outcome: 'success',
+    ...extra,
+  };
+}
+const ndjson = (rs: unknown[]): Buffer => Buffer.from(rs.map((r) => JSON.stringify(r)).join('\n'));
+
+describe('ingest pipeline', () => {
+  it('keeps valid records beside bad ones and lists each rejection with line, field and reason', async () => {
+    const sink = memorySink();
+    const s = await createIngestPipeline({ limits }).ingest(readFileSync(path.join(FIXTURES, 'native-mixed.ndjson')), sink, {
+      format: 'native',
+    });
+    expect(s).toEqual({
+      accepted: 4,
+      duplicates: 1,
+      rejected: [
+        { line: 4, field: '/ipAddress', reason: 'not an IP address: "123.456.7.89"' },
+        { line: 7, field: '/createdDateTime', reason: 'time has no UTC offset: "2026-11-02 08:20:00"' },
+        { line: 8, field: '/kind', reason: expect.stringContaining('unknown kind "logon"') },
+        { line: 10, field: '/isInteractive', reason: 'must be boolean' },
+      ],
+    });
+    expect(sink.stored.map((e) => e.id)).toEqual(['si-1', 'si-2', 'au-1', 'ap-1']);
+  });
+
+  it('appends in batches as they fill and calls afterAppend with only the new events', async () => {
+    const sink = memorySink();
+    const pipeline = createIngestPipeline({ limits, batchSize: 3 });
+    const first = await pipeline.ingest(ndjson([1, 2, 3, 4, 5, 6, 7].map((i) => signIn(`s${i}`))), sink, { format: 'native' });
+    expect(first).toEqual({ accepted: 7, duplicates: 0, rejected: [] });
+    expect(sink.batches).toEqual([3, 3, 1]);
+    // Re-sending changes nothing: all duplicates, and the detection hook sees nothing new.
+    const calls = sink.afterAppendCalls.length;
+    const again = await pipeline.ingest(ndjson([5, 6, 7, 8].map((i) => signIn(`s${i}`))), sink, { format: 'native' });
+    expect(again).toEqual({ accepted: 1, duplicates: 3, rejected: [] });
+    expect(sink.afterAppendCalls.slice(calls).flat().map((e) => e.id)).toEqual(['s8']);
+  });
+
+  it('counts the same id twice in one batch as a duplicate without sending it twice', async () => {
+    const sink = memorySink();
+    const results: RecordResult[] = [];
+    const s = await createIngestPipeline({ limits }).ingest(ndjson([signIn('a'), signIn('a'), signIn('b')]), sink, {
+      format: 'native',
+      onRecord: (r) => results.push(r),
+    });
+    expect(s).toEqual({ accepted: 2, duplicates: 1, rejected: [] });
+    expect(sink.batches).toEqual([2]);
+    expect(results).toEqual([
+      { status: 'duplicate', line: 2, kind: 'signIn', id: 'a' },
+      { status: 'accepted', line: 1, kind: 'signIn', id: 'a' },
+      { status: 'accepted', line: 3, kind: 'signIn', id: 'b' },
+    ]);
+  });
+
+  it.each(['okta', 'keycloak', 'auth0', 'ocsf'] as const)('answers that format %s is not supported yet', async (format) => {
+    const s = await createIngestPipeline({ limits }).ingest(ndjson([signIn('a')]), memorySink(), { format });
+    expect(s).toEqual({ accepted: 0, duplicates: 0, rejected: [{ line: 1, field: '', reason: `format ${format} is not supported yet` }] });
+  });
+
+  it('propagates an append failure (infrastructure), never reporting those records as accepted', async () => {
+    const sink = { ...memorySink(), append: () => Promise.reject(new Error('disk full')) };
+    await expect(createIngestPipeline({ limits }).ingest(ndjson([signIn('a')]), sink, { format: 'native' })).rejects.toThrow('disk full');
+  });
+
+  it('reports progress with bytes read and ends with the final counts', async () => {
+    const seen: IngestProgress[] = [];
+    const input = ndjson([signIn('a'), { kind: 'nope' }]);
+    await createIngestPipeline({ limits }).ingest(input, memorySink(), { format: 'native', onProgress: (p) => seen.push(p) });
+    expect(seen.at(-1)).toEqual({ records: 2, accepted: 1, duplicates: 0, rejected: 1, bytes: input.length });
+  });
+
+  it('lists at most maxListedRejections and says how many more there were', async () => {
+    const s = await createIngestPipeline({ limits, maxListedRejections: 2 }).ingest(Buffer.from('{"a":1}\n'.repeat(5)), memorySink(), {
+      format: 'native',
+    });
+    expect(s.rejected).toHaveLength(3);
+    expect(s.rejected[2]).toEqual({ line: 5, field: '', reason: '3 more records were rejected; only the first 2 are listed' });
+  });
+});
+
+describe('ingest pipeline properties', () => {
+  const pipeline = createIngestPipeline({ limits, batchSize: 4 });
+
+  it('never throws on any bytes, in any format', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 400 }), fc.constantFrom('auto', 'native', 'graph') as fc.Arbitrary<'auto' | 'native' | 'graph'>, async (bytes, format) => {
+        const results: RecordResult[] = [];
+        const s = await pipeline.ingest(Buffer.from(bytes), memorySink(), { format, onRecord: (r) => results.push(r) });
+        expect(s.accepted + s.duplicates + s.rejected.length).toBe(results.length);
+        for (const r of s.rejected) {
+          expect(r.line).toBeGreaterThanOrEqual(1);
+          expect(r.reason).not.toBe('');
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('accounts for every record of mutated NDJSON: untouched lines accepted, the mutated one accepted or rejected with its line', async () => {
+    const mutation = fc.record({
+      at: fc.nat(),
+      patch: fc.dictionary(fc.constantFrom('id', 'kind', 'createdDateTime', 'ipAddress', 'status', 'outcome', 'isInteractive', 'x'), fc.jsonValue()),
+      cut: fc.option(fc.nat(), { nil: undefined }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 8 }), mutation, async (n, m) => {
+        const records = Array.from({ length: n }, (_, i) => signIn(`id-${i}`, { ipAddress: `198.51.100.${i}` }));
+        const lines = records.map((r) => JSON.stringify(r));
+        const k = m.at % n;
+        let mutated = JSON.stringify({ ...records[k], ...m.patch });
+        if (m.cut !== undefined) mutated = mutated.slice(0, m.cut % (mutated.length + 1));
+        lines[k] = mutated.replace(/\n/g, ' ');
+        const results: RecordResult[] = [];
+        const s = await pipeline.ingest(Buffer.from(lines.join('\n')), memorySink(), { format: 'auto', onRecord: (r) => results.push(r) });
+        const others = results.filter((r) => r.line !== k + 1);
+        expect(others).toHaveLength(n - 1);
+        for (const r of others) expect(r.status === 'accepted' || r.status === 'duplicate').toBe(true);
+        expect(s.accepted + s.duplicates + s.rejected.length).toBe(results.length);
+        for (const r of s.rejected) expect(r.line).toBe(k + 1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,165 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { readRecords, type RawRecord } from './read-records.ts';
+
+const LIMIT = { maxRecordBytes: 4096 };
+
+async function read(input: Buffer | AsyncIterable<Buffer>, opts = LIMIT): Promise<RawRecord[]> {
+  const out: RawRecord[] = [];
+  for await (const r of readRecords(input, opts)) out.push(r);
+  return out;
+}
+
+/** Feeds the input in pieces of the given sizes, to cross every chunk boundary. */
+async function* pieces(buf: Buffer, size: number): AsyncGenerator<Buffer> {
+  for (let i = 0; i < buf.length; i += size) yield buf.subarray(i, i + size);
+}
+
+/** A compact view: line and id for records, line and reason for rejections. */
+function view(rs: RawRecord[]): string[] {
+  return rs.map((r) => (r.ok ? `${r.line}:${String(r.value.id ?? JSON.stringify(r.value))}` : `${r.line}!${r.reason}`));
+}
+
+describe('readRecords framings', () => {
+  it.each<[string, string, string[]]>([
+    ['NDJSON with blank lines and CRLF', '{"id":"a"}\r\n\r\n{"id":"b"}\r\n{"id":"c"}', ['1:a', '3:b', '4:c']],
+    ['a JSON array, each element at its own line', '[\n  {"id":"a"},\n  {\n    "id":"b"\n  }\n]\n', ['2:a', '3:b']],
+    ['a pretty-printed single object', '{\n  "id": "a",\n  "x": [1, 2]\n}\n', ['1:a']],
+    ['several pretty-printed objects', '{\n "id": "a"\n}\n{\n "id": "b"\n}', ['1:a', '4:b']],
+    [
+      'a Graph list response, envelope dropped, nextLink ignored',
+      '{\n "@odata.context": "x",\n "value": [\n  {"id": "a"},\n  {"id": "b", "value": [1]}\n ],\n "@odata.nextLink": "y"\n}',
+      ['4:a', '5:b'],
+    ],
+    ['a one-line list response inside NDJSON', '{"id":"a"}\n{"value":[{"id":"b"},{"id":"c"}]}', ['1:a', '2:b', '2:c']],
+    ['an empty input', '  \n ', []],
+    ['an empty array', '[]', []],
+  ])('%s', async (_name, text, want) => {
+    expect(view(await read(Buffer.from(text)))).toEqual(want);
+  });
+
+  it('strips a UTF-8 BOM and inflates gzip', async () => {
+    const text = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"id":"a"}\n{"id":"b"}\n')]);
+    expect(view(await read(gzipSync(text)))).toEqual(['1:a', '2:b']);
+    expect(view(await read(pieces(gzipSync(text), 3)))).toEqual(['1:a', '2:b']);
+  });
+
+  it('rejects corrupt gzip as data, not an exception', async () => {
+    const gz = gzipSync(Buffer.from('{"id":"a"}\n'.repeat(100)));
+    const broken = Buffer.concat([gz.subarray(0, 20), Buffer.alloc(20, 7)]);
+    const rs = await read(broken);
+    expect(rs.at(-1)).toMatchObject({ ok: false, reason: expect.stringContaining('gzip data is corrupt') });
+  });
+
+  it('reads CSV rows with their starting line across multi-line quoted cells', async () => {
+    const csv = '\ufeffId,Note\r\n1,"a\r\nb\r\nc"\r\n2,plain\r\n3,"x"\r\n';
+    const rs = await read(Buffer.from(csv));
+    expect(rs).toEqual([
+      { ok: true, line: 2, shape: 'csv', value: { Id: '1', Note: 'a\r\nb\r\nc' } },
+      { ok: true, line: 5, shape: 'csv', value: { Id: '2', Note: 'plain' } },
+      { ok: true, line: 6, shape: 'csv', value: { Id: '3', Note: 'x' } },
+    ]);
+  });
+
+  it('rejects a CSV row whose cell count differs from the header', async () => {
+    const rs = await read(Buffer.from('a,b\n1,2\n3\n4,5\n'));
+    expect(view(rs)).toEqual(['2:{"a":"1","b":"2"}', '3!row has 1 cells, the header has 2', '4:{"a":"4","b":"5"}']);
+  });
+
+  it('says what it expected when the input is no known framing', async () => {
+    expect(view(await read(Buffer.from('hello world')))).toEqual([
+      '1!unrecognised input: expected NDJSON, a JSON array or object, a Graph list response, or CSV with a header row',
+    ]);
+  });
+});
+
+describe('readRecords rejections', () => {
+  it('names line and column of a syntax error and keeps the siblings (array)', async () => {
+    const text = '[\n {"id":"a"},\n {"id":"b",\n  "x": [1,]},\n {"id":"c"}\n]';
+    expect(view(await read(Buffer.from(text)))).toEqual([
+      '2:a',
+      "3!invalid JSON at line 4, column 11: trailing comma: expected a value before ']'",
+      '5:c',
+    ]);
+  });
+
+  it('rejects a bad NDJSON line alone', async () => {
+    const text = '{"id":"a"}\n{"id":"b",}\n{"id":"c"\n42\n{"id":"d"}';
+    expect(view(await read(Buffer.from(text)))).toEqual([
+      '1:a',
+      "2!invalid JSON at line 2, column 11: trailing comma: expected a property name before '}'",
+      "3!invalid JSON at line 3, column 10: unexpected end of input inside an object",
+      '4!record is not a JSON object (found a number)',
+      '5:d',
+    ]);
+  });
+
+  it('rejects an oversized record without keeping it, in every framing', async () => {
+    const big = `{"id":"big","pad":"${'x'.repeat(5000)}"}`;
+    for (const text of [`{"id":"a"}\n${big}\n{"id":"b"}`, `[{"id":"a"},${big},{"id":"b"}]`]) {
+      const v = view(await read(Buffer.from(text)));
+      expect(v[0]).toBe('1:a');
+      expect(v[1]).toMatch(/^\d+!record is 50\d\d bytes, over the limit of 4096 bytes$/);
+      expect(v[2]).toMatch(/:b$/);
+    }
+  });
+
+  it('reports input that ends inside a record or the array', async () => {
+    expect(view(await read(Buffer.from('[\n{"id":"a"},\n{"id":"b"')))).toEqual(['2:a', '3!input ended inside this record (truncated?)']);
+    expect(view(await read(Buffer.from('[\n{"id":"a"},\n')))).toEqual([
+      '2:a',
+      '1!input ended before the end of the JSON document that starts at line 1 (truncated?)',
+    ]);
+  });
+
+  it('cuts a record with mismatched brackets and goes on', async () => {
+    const v = view(await read(Buffer.from('[{"id":"a"],{"id":"b"}]')));
+    expect(v[0]).toMatch(/^1!invalid JSON at line 1, column 11/);
+    expect(v.at(-1)).toBe('1:b');
+  });
+});
+
+describe('readRecords properties', () => {
+  const docs = fc.array(fc.record({ id: fc.string({ maxLength: 8 }), n: fc.integer(), s: fc.string({ maxLength: 30 }) }), {
+    minLength: 0,
+    maxLength: 8,
+  });
+
+  it('gives the same records whatever the chunk boundaries', async () => {
+    await fc.assert(
+      fc.asyncProperty(docs, fc.integer({ min: 1, max: 17 }), fc.boolean(), async (items, size, pretty) => {
+        const text = Buffer.from(pretty ? JSON.stringify({ value: items }, null, 2) : items.map((i) => JSON.stringify(i)).join('\n'));
+        const whole = await read(text);
+        const chunked = await read(pieces(text, size));
+        expect(chunked).toEqual(whole);
+        expect(whole.filter((r) => r.ok).map((r) => (r.ok ? r.value : null))).toEqual(items);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('never throws and always ends on any bytes', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 1, max: 50 }), async (bytes, size) => {
+        const rs = await read(pieces(Buffer.from(bytes), size), { maxRecordBytes: 64 });
+        for (const r of rs) {
+          expect(r.line).toBeGreaterThanOrEqual(1);
+          if (!r.ok) expect(r.reason.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never throws on JSON-like noise', async () => {
+    const alphabet = fc.constantFrom('{', '}', '[', ']', '"', '\\', ',', ':', '\n', ' ', 'a', '1', 'value');
+    await fc.assert(
+      fc.asyncProperty(fc.array(alphabet, { maxLength: 200 }), async (parts) => {
+        const rs = await read(Buffer.from(parts.join('')), { maxRecordBytes: 64 });
+        expect(Array.isArray(rs)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
