@@ -4,7 +4,8 @@
  * theirs to ROUTE_GROUPS below.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifySchema } from 'fastify';
+import type { RouteAccess } from './principal.ts';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -40,6 +41,20 @@ const ROUTE_GROUPS: readonly RouteGroup[] = [
 ];
 
 export const DOCS_PREFIX = '/api/docs';
+
+/** What the route walker test (and docs tooling) needs to know about a registered route. */
+export interface RegisteredRoute {
+  readonly method: string;
+  readonly url: string;
+  readonly access: RouteAccess | undefined;
+  readonly schema: FastifySchema | undefined;
+}
+const registered = new WeakMap<object, RegisteredRoute[]>();
+
+/** Every route of an app built by buildApp, as registered (HEAD twins and the docs UI included). */
+export function registeredRoutes(app: FastifyInstance): readonly RegisteredRoute[] {
+  return registered.get(app) ?? [];
+}
 export const OPENAPI_PATH = '/api/v1/openapi.json';
 
 const REDACT = [
@@ -66,6 +81,8 @@ export async function buildApp(deps: ApiDeps, extraRoutes: readonly RouteGroup[]
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   const services = createServices(deps);
+  // Cookies are parsed by an onRequest hook that must run before authentication's.
+  await app.register(cookie);
 
   installErrorHandler(app, now);
   installSecurityHeaders(app, deps.tls === true);
@@ -77,6 +94,12 @@ export async function buildApp(deps: ApiDeps, extraRoutes: readonly RouteGroup[]
     publicPrefixes: [DOCS_PREFIX],
   });
   installRateLimits(app, deps.rateLimits ?? DEFAULT_RATE_LIMITS, 'principal');
+  const routes: RegisteredRoute[] = [];
+  registered.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) routes.push({ method, url: route.url, access: route.config?.access, schema: route.schema });
+  });
   app.addHook('onRoute', (route) => {
     // Every route documents its error answers in the one shape the error handler renders.
     if (route.url.startsWith(DOCS_PREFIX)) return;
@@ -91,7 +114,6 @@ export async function buildApp(deps: ApiDeps, extraRoutes: readonly RouteGroup[]
     };
   });
 
-  await app.register(cookie);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

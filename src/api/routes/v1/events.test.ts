@@ -1,0 +1,124 @@
+import { gzipSync } from 'node:zlib';
+import { describe, it, expect, afterEach } from 'vitest';
+import { REPORTING_NOT_ENABLED_MESSAGE } from '../../errors.ts';
+import { createTestApp, type TestApp } from '../../testing/test-app.ts';
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.app.close();
+  t = undefined;
+});
+
+const URL = '/api/v1/tenants/alpha/events';
+const ndjson = (n: number): string => Array.from({ length: n }, (_, i) => JSON.stringify({ id: `e${i}`, kind: 'signIn' })).join('\n') + '\n';
+
+async function post(app: TestApp, payload: string | Buffer, headers: Record<string, string> = {}, url = URL) {
+  const key = await app.keyFor('alpha', 'security-admin');
+  return app.app.inject({
+    method: 'POST',
+    url,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson', ...headers },
+    payload,
+  });
+}
+const code = (body: string): string => (JSON.parse(body) as { error: { code: string } }).error.code;
+const message = (body: string): string => (JSON.parse(body) as { error: { message: string } }).error.message;
+
+describe('POST /api/v1/tenants/{tenant}/events', () => {
+  it('refuses before opt-in with reportingNotEnabled and the SPEC wording, storing nothing', async () => {
+    t = await createTestApp();
+    const res = await post(t, ndjson(2));
+    expect(res.statusCode).toBe(403);
+    expect(code(res.body)).toBe('reportingNotEnabled');
+    expect(message(res.body)).toBe(REPORTING_NOT_ENABLED_MESSAGE);
+    expect(t.ingested).toEqual([]);
+  });
+
+  it('passes NDJSON to the pipeline and answers its summary', async () => {
+    t = await createTestApp({ optIn: ['alpha'] });
+    const res = await post(t, ndjson(3), {}, `${URL}?format=graph`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ accepted: 3, duplicates: 0, rejected: [] });
+    expect(t.ingested).toHaveLength(1);
+    expect(t.ingested[0]).toMatchObject({ tenant: 'alpha', format: 'graph', body: ndjson(3) });
+  });
+
+  it('takes a JSON array and defaults the format to auto', async () => {
+    t = await createTestApp({ optIn: ['alpha'] });
+    const res = await post(t, JSON.stringify([{ a: 1 }, { b: 2 }]), { 'content-type': 'application/json' });
+    expect(res.json()).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
+    expect(t.ingested[0]?.format).toBe('auto');
+  });
+
+  it('accepts Content-Encoding: gzip and hands over the decompressed bytes', async () => {
+    t = await createTestApp({ optIn: ['alpha'] });
+    const res = await post(t, gzipSync(Buffer.from(ndjson(5))), { 'content-encoding': 'gzip' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ accepted: 5, duplicates: 0, rejected: [] });
+    expect(t.ingested[0]?.body).toBe(ndjson(5));
+  });
+
+  it('answers 400 for a body that claims gzip and is not', async () => {
+    t = await createTestApp({ optIn: ['alpha'] });
+    const res = await post(t, ndjson(1), { 'content-encoding': 'gzip' });
+    expect(res.statusCode).toBe(400);
+    expect(t.ingested).toEqual([]);
+  });
+
+  it('answers 415 for an unsupported Content-Encoding', async () => {
+    t = await createTestApp({ optIn: ['alpha'] });
+    const res = await post(t, ndjson(1), { 'content-encoding': 'br' });
+    expect(res.statusCode).toBe(415);
+    expect(code(res.body)).toBe('unsupportedMediaType');
+  });
+
+  it('answers 413 naming maxBodyBytes when the decompressed body is too large (a gzip bomb included)', async () => {
+    t = await createTestApp({ optIn: ['alpha'], limits: { maxBodyBytes: 20_000 } });
+    const plain = await post(t, ndjson(1000));
+    expect(plain.statusCode).toBe(413);
+    expect(code(plain.body)).toBe('payloadTooLarge');
+    expect(message(plain.body)).toContain('limits.maxBodyBytes');
+    const bomb = gzipSync(Buffer.alloc(10_000_000, 0x20));
+    expect(bomb.length).toBeLessThan(20_000);
+    const res = await post(t, bomb, { 'content-encoding': 'gzip' });
+    expect(res.statusCode).toBe(413);
+    expect(message(res.body)).toContain('limits.maxBodyBytes');
+    expect(t.ingested).toEqual([]);
+  });
+
+  it('answers 413 naming maxBatchRecords when the batch has too many records, and accepts exactly the limit', async () => {
+    t = await createTestApp({ optIn: ['alpha'], limits: { maxBatchRecords: 10 } });
+    const over = await post(t, ndjson(11));
+    expect(over.statusCode).toBe(413);
+    expect(message(over.body)).toContain('limits.maxBatchRecords (10 records)');
+    const arrayOver = await post(t, JSON.stringify(Array.from({ length: 11 }, () => ({}))), { 'content-type': 'application/json' });
+    expect(arrayOver.statusCode).toBe(413);
+    expect(t.ingested).toEqual([]);
+    const atLimit = await post(t, ndjson(10));
+    expect(atLimit.statusCode).toBe(200);
+  });
+
+  it('rate-limits ingest per key with 429 and Retry-After', async () => {
+    t = await createTestApp({
+      optIn: ['alpha'],
+      deps: {
+        rateLimits: {
+          loginPerIp: { capacity: 10, refillPerSecond: 1 },
+          ingestPerIp: { capacity: 100, refillPerSecond: 1 },
+          ingestPerPrincipal: { capacity: 2, refillPerSecond: 0.01 },
+        },
+      },
+    });
+    const key = await t.keyFor('alpha', 'global-admin');
+    const send = () =>
+      t!.app.inject({ method: 'POST', url: URL, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson' }, payload: ndjson(1) });
+    expect((await send()).statusCode).toBe(200);
+    expect((await send()).statusCode).toBe(200);
+    const limited = await send();
+    expect(limited.statusCode).toBe(429);
+    expect(code(limited.body)).toBe('tooManyRequests');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // Another key of the same tenant has its own bucket.
+    expect((await post(t, ndjson(1))).statusCode).toBe(200);
+  });
+});
