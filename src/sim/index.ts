@@ -1,0 +1,4 @@
+/** Public surface of the demo simulator (used by `authlens simulate` and by `start` to seed the demo tenant). */
+export { simulate, validateOptions, SimulationOptionsError, type SimulateOptions, type SimulatedWorld } from './simulate.ts';
+export { writeSimulation, type SimulationManifest } from './write.ts';
+export type { Label, LeakRecord, IpLists } from './model.ts';
