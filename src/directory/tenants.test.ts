@@ -38,7 +38,7 @@ describe('TenantService', () => {
     });
     expect(await svc.optIn('acme', 'reader@acme.example')).toEqual({ ok: false, reason: 'notGlobalAdmin' });
     expect(isReportingEnabled((await svc.get('acme'))!)).toBe(false);
-    const r = await svc.optIn('acme', 'admin@acme.example');
+    const r = await svc.optIn('acme', 'Admin@ACME.example');
     expect(r.ok && r.tenant).toMatchObject({ optedInAt: '2026-05-01T08:00:00.000Z', optedInBy: 'admin@acme.example' });
     setNow('2026-06-01T00:00:00Z');
     await svc.optIn('acme', 'admin@acme.example');

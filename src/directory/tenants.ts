@@ -63,7 +63,9 @@ export function createTenantService(control: ControlStore, now: () => Date = () 
       if (!(await isLicensedGlobalAdmin(control, id, by))) return { ok: false, reason: 'notGlobalAdmin' };
       // A repeated opt-in keeps the first record: it answers "who enabled reporting, when".
       if (tenant.optedInAt !== undefined) return { ok: true, tenant };
-      const patch = { optedInAt: now().toISOString(), optedInBy: by };
+      // Recorded as the directory spells the UPN, whatever case the caller typed.
+      const user = await control.findUserByUpn(id, by);
+      const patch = { optedInAt: now().toISOString(), optedInBy: user?.userPrincipalName ?? by };
       await control.updateTenant(id, patch);
       return { ok: true, tenant: { ...tenant, ...patch } };
     },
