@@ -11,7 +11,7 @@ import type { AuthEvent } from '../schema/events.ts';
 import type { IngestSummary, InputFormat, RecordResult, Rejection } from '../schema/ingest.ts';
 import type { AppendResult } from '../store/ports.ts';
 import { adapterFor } from './formats/index.ts';
-import { readRecords, type IngestInput } from './read-records.ts';
+import { readRecordBatches, type IngestInput } from './read-records.ts';
 
 /** Given by the composition root, bound to one tenant. */
 export interface IngestSink {
@@ -131,7 +131,8 @@ export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipelin
       const counted = countingBytes(input, (n) => {
         bytes += n;
       });
-      for await (const raw of readRecords(counted, { maxRecordBytes: opts.limits.maxRecordBytes })) {
+      for await (const group of readRecordBatches(counted, { maxRecordBytes: opts.limits.maxRecordBytes })) {
+       for (const raw of group) {
         records++;
         lastLine = raw.line;
         if (records % PROGRESS_EVERY === 0) progress();
@@ -154,6 +155,7 @@ export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipelin
         inBatch.add(key);
         batch.push({ event: sink.enrich(r.event), line: raw.line });
         if (batch.length >= batchSize) await flush();
+       }
       }
       await flush();
       progress();

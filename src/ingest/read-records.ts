@@ -139,6 +139,14 @@ function decideFraming(head: Buffer, maxRecordBytes: number): Framing {
 
 /** Yields the raw records of the input, in order, each with its starting line. */
 export async function* readRecords(input: IngestInput, opts: ReadOptions): AsyncGenerator<RawRecord> {
+  for await (const batch of readRecordBatches(input, opts)) yield* batch;
+}
+
+/**
+ * The same records in groups (one group per input chunk for JSON), so a
+ * consumer pays one async step per chunk instead of one per record.
+ */
+export async function* readRecordBatches(input: IngestInput, opts: ReadOptions): AsyncGenerator<RawRecord[]> {
   const first = new Peekable(toBuffers(input)[Symbol.asyncIterator]());
   const magic = await first.fill(2);
   let source: Peekable = first;
@@ -161,80 +169,90 @@ export async function* readRecords(input: IngestInput, opts: ReadOptions): Async
       case 'empty':
         return;
       case 'unknown':
-        yield {
-          ok: false,
-          line: 1,
-          field: '',
-          reason: 'unrecognised input: expected NDJSON, a JSON array or object, a Graph list response, or CSV with a header row',
-        };
+        yield [
+          {
+            ok: false,
+            line: 1,
+            field: '',
+            reason: 'unrecognised input: expected NDJSON, a JSON array or object, a Graph list response, or CSV with a header row',
+          },
+        ];
         return;
       case 'csv':
-        yield* readCsvRecords(source.rest(), opts);
+        for await (const r of readCsvRecords(source.rest(), opts)) yield [r];
         return;
       case 'ndjson':
         yield* readNdjson(source.rest(), opts);
         return;
       case 'json': {
         const scanner = new JsonScanner(opts.maxRecordBytes);
-        for await (const chunk of source.rest()) yield* scanner.push(chunk);
-        yield* scanner.end();
+        for await (const chunk of source.rest()) yield scanner.push(chunk);
+        yield scanner.end();
         return;
       }
     }
   } catch (e) {
     if (e instanceof CorruptGzip) {
-      yield { ok: false, line: 1, field: '', reason: `gzip data is corrupt or truncated: ${e.message}` };
+      yield [{ ok: false, line: 1, field: '', reason: `gzip data is corrupt or truncated: ${e.message}` }];
       return;
     }
     throw e;
   }
 }
 
+/** True when the text holds only JSON whitespace (blank NDJSON lines are skipped). */
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) return false;
+  }
+  return true;
+}
+
 /** One NDJSON line: an object is a record; a list response or an array on one line is expanded. */
-function* lineRecords(text: string, line: number): Generator<RawRecord> {
-  const trimmed = text.trim();
-  if (trimmed === '') return;
+function lineRecords(out: RawRecord[], text: string, line: number): void {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(trimmed);
+    parsed = JSON.parse(text);
   } catch {
-    yield parseRecordText(text, line, 1);
+    if (!isBlank(text)) out.push(parseRecordText(text, line, 1));
     return;
   }
-  const items = Array.isArray(parsed)
-    ? parsed
-    : isPlainObject(parsed) && Array.isArray(parsed.value)
-      ? (parsed.value as unknown[])
-      : [parsed];
+  if (isPlainObject(parsed) && !Array.isArray(parsed.value)) {
+    out.push({ ok: true, line, shape: 'json', value: parsed });
+    return;
+  }
+  const items = Array.isArray(parsed) ? parsed : isPlainObject(parsed) ? (parsed.value as unknown[]) : [parsed];
   for (const v of items) {
-    if (isPlainObject(v)) yield { ok: true, line, shape: 'json', value: v };
-    else yield { ok: false, line, field: '', reason: `record is not a JSON object (found ${describeJsonType(v)})` };
+    if (isPlainObject(v)) out.push({ ok: true, line, shape: 'json', value: v });
+    else out.push({ ok: false, line, field: '', reason: `record is not a JSON object (found ${describeJsonType(v)})` });
   }
 }
 
-async function* readNdjson(chunks: AsyncIterable<Buffer>, opts: ReadOptions): AsyncGenerator<RawRecord> {
+async function* readNdjson(chunks: AsyncIterable<Buffer>, opts: ReadOptions): AsyncGenerator<RawRecord[]> {
   let line = 1;
   let carry: Buffer[] = [];
   let carryBytes = 0;
   let oversized = false;
-  const emitLine = function* (parts: Buffer[], bytes: number): Generator<RawRecord> {
+  const emitLine = (out: RawRecord[], parts: Buffer[], bytes: number): void => {
     if (oversized || bytes > opts.maxRecordBytes) {
-      yield { ok: false, line, field: '', reason: `record is ${bytes} bytes, over the limit of ${opts.maxRecordBytes} bytes` };
+      out.push({ ok: false, line, field: '', reason: `record is ${bytes} bytes, over the limit of ${opts.maxRecordBytes} bytes` });
     } else if (bytes > 0) {
       const text = (parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, bytes)).toString('utf8');
-      yield* lineRecords(text, line);
+      lineRecords(out, text, line);
     }
   };
   for await (const chunk of chunks) {
+    const out: RawRecord[] = [];
     let pos = 0;
     for (;;) {
       const nl = chunk.indexOf(NL, pos);
       if (nl < 0) break;
       const piece = chunk.subarray(pos, nl);
-      if (carryBytes === 0) yield* emitLine([piece], piece.length);
+      if (carryBytes === 0) emitLine(out, [piece], piece.length);
       else {
         if (!oversized) carry.push(piece);
-        yield* emitLine(carry, carryBytes + piece.length);
+        emitLine(out, carry, carryBytes + piece.length);
       }
       carry = [];
       carryBytes = 0;
@@ -250,6 +268,11 @@ async function* readNdjson(chunks: AsyncIterable<Buffer>, opts: ReadOptions): As
         carry = [];
       } else carry.push(piece);
     }
+    if (out.length > 0) yield out;
   }
-  if (carryBytes > 0) yield* emitLine(carry, carryBytes);
+  if (carryBytes > 0) {
+    const out: RawRecord[] = [];
+    emitLine(out, carry, carryBytes);
+    yield out;
+  }
 }

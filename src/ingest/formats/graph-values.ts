@@ -63,12 +63,16 @@ export function arr(v: unknown): readonly unknown[] {
 /** Drops undefined members, so optional fields are absent rather than undefined. */
 export function compact<T extends Record<string, unknown>>(o: T): T {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  for (const k in o) {
+    const v = o[k];
+    if (v !== undefined) out[k] = v;
+  }
   return out as T;
 }
 
 /** Undefined when every member is undefined (an empty `{}` detail object means "none"). */
 export function nonEmpty<T extends Record<string, unknown>>(o: T): T | undefined {
   const c = compact(o);
-  return Object.keys(c).length > 0 ? c : undefined;
+  for (const _ in c) return c;
+  return undefined;
 }
