@@ -93,4 +93,61 @@ describe('buildApp basics', () => {
     const remote = await t.app.inject({ method: 'GET', url: '/api/v1/tenants', headers: op, remoteAddress: '10.1.2.3' });
     expect(remote.statusCode).toBe(403);
   });
+
+  it('runs CLI commands over the operator channel and answers 503 when it is not wired', async () => {
+    const seen: Array<{ argv: string[]; stdin: string | undefined }> = [];
+    t = await createTestApp({
+      deps: {
+        runCli: async (argv, stdin) => {
+          let text: string | undefined;
+          if (stdin !== undefined) {
+            text = '';
+            for await (const c of stdin) text += c.toString('utf8');
+          }
+          seen.push({ argv, stdin: text });
+          return { exitCode: 2, stdout: 'out', stderr: 'err' };
+        },
+      },
+    });
+    const op = { authorization: `Bearer ${OPERATOR_TOKEN}` };
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/operator/cli', headers: op, payload: { argv: ['tenant', 'list'], stdin: '{"a":1}' } });
+    expect(res.json()).toEqual({ exitCode: 2, stdout: 'out', stderr: 'err' });
+    expect(seen).toEqual([{ argv: ['tenant', 'list'], stdin: '{"a":1}' }]);
+    await t.app.close();
+    t = await createTestApp();
+    const unwired = await t.app.inject({ method: 'POST', url: '/api/v1/operator/cli', headers: op, payload: { argv: [] } });
+    expect(unwired.statusCode).toBe(503);
+    expect((unwired.json() as { error: { code: string } }).error.code).toBe('serviceUnavailable');
+  });
+
+  it('refuses the operator token when the server has none configured', async () => {
+    t = await createTestApp({ deps: { operatorToken: undefined } });
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/tenants', headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } });
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('logs requests with their id but never keys, cookies or passwords', async () => {
+    const lines: string[] = [];
+    const base = await createTestApp();
+    const key = await base.keyFor('alpha', 'global-admin');
+    await base.app.close();
+    const app = await buildApp({
+      config: loadConfig({ logLevel: 'trace' }, {}),
+      store: base.store,
+      ingest: async () => ({ accepted: 0, duplicates: 0, rejected: [] }),
+      logStream: { write: (l) => void lines.push(l) },
+    });
+    try {
+      const res = await app.inject({ method: 'GET', url: '/api/v1/tenants/alpha', headers: { authorization: `Bearer ${key}`, cookie: 'authlens_session=cookie-secret-value' } });
+      expect(res.statusCode).toBe(200);
+      await app.inject({ method: 'POST', url: '/api/v1/session', payload: { tenant: 'alpha', upn: 'a@b', password: 'hunter2-password' } });
+      const log = lines.join('');
+      expect(log).toContain(String(res.headers['request-id']));
+      expect(log).not.toContain(key.slice(20));
+      expect(log).not.toContain('cookie-secret-value');
+      expect(log).not.toContain('hunter2-password');
+    } finally {
+      await app.close();
+    }
+  });
 });

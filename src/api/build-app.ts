@@ -72,7 +72,11 @@ const REDACT = [
 export async function buildApp(deps: ApiDeps, extraRoutes: readonly RouteGroup[] = []): Promise<FastifyInstance> {
   const now = deps.now ?? (() => new Date());
   const app = Fastify({
-    logger: { level: deps.config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } },
+    logger: {
+      level: deps.config.logLevel,
+      redact: { paths: REDACT, censor: '[redacted]' },
+      ...(deps.logStream !== undefined ? { stream: deps.logStream } : {}),
+    },
     // Ids are ours: a client-chosen id could forge log lines or collide.
     genReqId: () => randomUUID(),
     requestIdHeader: false,

@@ -43,4 +43,6 @@ export interface ApiDeps {
   /** Portal users (password sign-in). Absent: an in-memory store (users vanish on restart). */
   readonly portalUsers?: PortalUserStore;
   readonly rateLimits?: RateLimitSettings;
+  /** Where pino writes (default stdout); tests capture it to prove redaction. */
+  readonly logStream?: { write(line: string): void };
 }
