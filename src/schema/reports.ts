@@ -31,6 +31,18 @@ export const REPORT_IDS = [
 export const ReportId = Type.Enum(REPORT_IDS);
 export type ReportId = Static<typeof ReportId>;
 
+/** Which detectors feed each anomaly report (SPEC 4 table); Ignore accepts only these detections. */
+export const REPORT_DETECTORS: Readonly<Partial<Record<ReportId, readonly string[]>>> = {
+  'signins-from-unknown-sources': ['D1'],
+  'signins-after-multiple-failures': ['D2'],
+  'signins-from-multiple-geographies': ['D3'],
+  'signins-from-suspicious-ips': ['D4'],
+  'signins-from-infected-devices': ['D5'],
+  'irregular-signin-activity': ['D6'],
+  'users-with-anomalous-signin-activity': ['D7'],
+  'users-with-leaked-credentials': ['D8'],
+};
+
 export function isReportId(s: string): s is ReportId {
   return (REPORT_IDS as readonly string[]).includes(s);
 }

@@ -5,8 +5,9 @@
  * Adapters: duckdb/ (embedded default). Every adapter passes contract/.
  */
 import type { EnrichedEvent, EnrichedSignIn } from '../schema/enrichment.ts';
-import type { EventKind } from '../schema/events.ts';
+import type { DirectoryAudit, EventKind } from '../schema/events.ts';
 import type { Detection } from '../schema/detections.ts';
+import type { GraphListQuery, GraphListResult, GraphRecord, GraphResource } from '../schema/graph-query.ts';
 import type { Tenant, TenantId, Role } from '../schema/tenants.ts';
 import type { DirectorySnapshot, DirectoryUser } from '../schema/directory.ts';
 import type { ReportFilters, ReportId, ReportRow, Suppression } from '../schema/reports.ts';
@@ -119,12 +120,26 @@ export interface ReportQueries {
     tenant: TenantId,
     detectionId: string,
   ): Promise<{ readonly detector: string; readonly ignoredAt?: string } | undefined>;
-  /** SPEC 5 Ignore: flags the detection (kept in storage); false when it was not there or already ignored. */
-  ignoreDetection(tenant: TenantId, detectionId: string, by: string, at: string): Promise<boolean>;
-  addSuppression(tenant: TenantId, suppression: Suppression): Promise<void>;
+  /**
+   * SPEC 5 Ignore: flags the detection (kept in storage) and stores `audit` in the
+   * tenant's own audit log, atomically; false (and nothing written) when it was
+   * not there or already ignored.
+   */
+  ignoreDetection(tenant: TenantId, detectionId: string, by: string, at: string, audit: DirectoryAudit): Promise<boolean>;
+  /** Stores the suppression and its audit record atomically. */
+  addSuppression(tenant: TenantId, suppression: Suppression, audit: DirectoryAudit): Promise<void>;
   listSuppressions(tenant: TenantId): Promise<Suppression[]>;
-  /** Undo: marks the suppression removed; false when there was no active one with that id. */
-  removeSuppression(tenant: TenantId, id: string, by: string, at: string): Promise<boolean>;
+  /** Undo: marks the suppression removed (and audits it); false when there was no active one with that id. */
+  removeSuppression(tenant: TenantId, id: string, by: string, at: string, audit: DirectoryAudit): Promise<boolean>;
   /** Retention: deletes the tenant's sign-ins, events and detections older than `before`. */
   purgeBefore(tenant: TenantId, before: string): Promise<PurgeCounts>;
+}
+
+/**
+ * The Graph-compatible read API's queries (implemented per store:
+ * duckdb/graph-queries.ts). Records come back in Graph's JSON shape.
+ */
+export interface GraphQueries {
+  list(tenant: TenantId, resource: GraphResource, query: GraphListQuery): Promise<GraphListResult>;
+  get(tenant: TenantId, resource: GraphResource, id: string): Promise<GraphRecord | undefined>;
 }

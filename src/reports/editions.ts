@@ -1,0 +1,43 @@
+/**
+ * Which reports a tenant may run (the seed's "Report editions" table) and the
+ * SPEC 3 opt-in gate that comes before every report.
+ */
+import type { ReportEdition } from '../schema/reports.ts';
+import type { Tenant } from '../schema/tenants.ts';
+import type { ReportDefinition } from './catalog.ts';
+
+export type Availability = { readonly ok: true } | { readonly ok: false; readonly locked: true; readonly needs: ReportEdition };
+
+const RANK = { free: 0, basic: 1, premium: 2 } as const;
+
+/**
+ * Free and Basic include the free reports; Premium all others; the RMS reports
+ * appear in the seed's Premium column as "RMS Only": Premium with the Rights
+ * Management add-on.
+ */
+export function reportAvailable(tenant: Pick<Tenant, 'edition' | 'rms'>, report: Pick<ReportDefinition, 'edition'>): Availability {
+  const ok =
+    report.edition === 'rms'
+      ? tenant.rms && tenant.edition === 'premium'
+      : RANK[tenant.edition] >= RANK[report.edition];
+  return ok ? { ok: true } : { ok: false, locked: true, needs: report.edition };
+}
+
+const EDITION_NAMES: Record<ReportEdition, string> = {
+  free: 'Free',
+  basic: 'Basic',
+  premium: 'Premium',
+  rms: 'Premium with the Rights Management (RMS) add-on',
+};
+
+/** The message a locked report answers with (API 403 editionRequired, CLI exit 1). */
+export function lockedMessage(report: Pick<ReportDefinition, 'id' | 'title'>, needs: ReportEdition): string {
+  return `the report '${report.id}' (${report.title}) needs the ${EDITION_NAMES[needs]} edition`;
+}
+
+/** SPEC 3: reporting starts only after a global admin opted in. */
+export function reportingEnabled(tenant: Pick<Tenant, 'optedInAt'>): boolean {
+  return tenant.optedInAt !== undefined && tenant.optedInAt !== '';
+}
+
+export const REPORTING_NOT_ENABLED = 'reporting is not enabled for this directory; a global admin must opt in';

@@ -1,0 +1,499 @@
+/**
+ * The SQL of every report over the table contract of migrations/001_events.sql.
+ * Each builder returns a SELECT whose output columns are exactly the report's
+ * catalog columns (src/reports/catalog.ts; a test checks they agree) and the
+ * ORDER BY over those columns that makes "the first N" mean "the newest N" (or,
+ * for aggregates, "the largest N").
+ *
+ * User input only ever reaches SQL as a bound parameter ($name) or, for the
+ * validated suppression values, through `sqlString` quoting.
+ */
+import type { ReportQuerySpec } from '../ports.ts';
+import { REPORT_DETECTORS } from '../../schema/reports.ts';
+
+export { REPORT_DETECTORS };
+
+export interface BuiltReportSql {
+  readonly sql: string;
+  /** ORDER BY expression list over the output columns. */
+  readonly order: string;
+  readonly params: Record<string, string>;
+}
+
+/** Active suppressions turned into values the SQL can test (CIDRs resolved to IPs by the caller). */
+export interface SuppressionSets {
+  readonly users: readonly string[];
+  readonly ips: readonly string[];
+  readonly asns: readonly number[];
+  readonly countries: readonly string[];
+  readonly detectors: readonly string[];
+}
+
+export const NO_SUPPRESSIONS: SuppressionSets = { users: [], ips: [], asns: [], countries: [], detectors: [] };
+
+/** Detectors whose detections make a user "anomalous" (D7 aggregates them; SPEC 4). */
+const CONTRIBUTING_DETECTORS = ['D1', 'D2', 'D3', 'D4', 'D5', 'D6', 'D8', 'mfa-fatigue', 'brute-force'];
+
+export function sqlString(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
+function sqlList(values: readonly string[]): string {
+  return values.map(sqlString).join(', ');
+}
+
+/** Event time as the API's ISO form (string order = time order). */
+const iso = (expr: string): string => `strftime(${expr}, '%Y-%m-%dT%H:%M:%S.%gZ')`;
+const RANGE = (col: string): string => `${col} >= CAST($from AS TIMESTAMP) AND ${col} < CAST($to AS TIMESTAMP)`;
+const LOCATION = (s: string): string =>
+  `NULLIF(concat_ws(', ', coalesce(${s}.geo_city, ${s}.given_city), coalesce(${s}.geo_state, ${s}.given_state), coalesce(${s}.geo_country, ${s}.given_country)), '')`;
+
+class Where {
+  readonly parts: string[] = [];
+  constructor(readonly params: Record<string, string>) {}
+  add(cond: string, param?: { name: string; value: string | undefined }): void {
+    if (param === undefined) {
+      this.parts.push(cond);
+      return;
+    }
+    if (param.value === undefined || param.value === '') return;
+    this.params[param.name] = param.value;
+    this.parts.push(cond);
+  }
+  toString(): string {
+    return this.parts.length === 0 ? 'TRUE' : this.parts.join('\n  AND ');
+  }
+}
+
+function baseParams(tenant: string, spec: ReportQuerySpec): Record<string, string> {
+  return { tenant, from: spec.range.from, to: spec.range.to };
+}
+
+interface SuppressionColumns {
+  readonly upn: string;
+  readonly ip: string;
+  readonly asn?: string;
+  readonly country?: string;
+  readonly detector: string;
+}
+const FLAGGED_COLUMNS: SuppressionColumns = {
+  upn: 'lower(coalesce(d.upn, s.upn))',
+  ip: 'coalesce(d.ip, s.ip)',
+  asn: 's.asn',
+  country: 'upper(coalesce(s.geo_country, s.given_country))',
+  detector: 'd.detector',
+};
+
+function suppressedPredicate(sup: SuppressionSets, c: SuppressionColumns): string {
+  const ors: string[] = [];
+  if (sup.users.length > 0) ors.push(`${c.upn} IN (${sqlList(sup.users)})`);
+  if (sup.ips.length > 0) ors.push(`${c.ip} IN (${sqlList(sup.ips)})`);
+  if (sup.asns.length > 0 && c.asn !== undefined)
+    ors.push(`${c.asn} IN (${sup.asns.map((n) => String(Math.trunc(n))).join(', ')})`);
+  if (sup.countries.length > 0 && c.country !== undefined) ors.push(`${c.country} IN (${sqlList(sup.countries)})`);
+  if (sup.detectors.length > 0) ors.push(`${c.detector} IN (${sqlList(sup.detectors)})`);
+  return ors.length === 0 ? 'FALSE' : `(${ors.join(' OR ')})`;
+}
+
+/** Detections of the given detectors in range joined to their sign-in, minus ignored and suppressed ones. */
+function flaggedSignIns(detectors: readonly string[], sup: SuppressionSets, w: Where): string {
+  return `SELECT d.id AS detection_id, d.detector, d.severity, d.time AS d_time, d.signin_id, d.evidence, d.log_only,
+    lower(coalesce(d.upn, s.upn)) AS upn, coalesce(d.ip, s.ip) AS ip, s.time AS s_time, s.app_name,
+    ${LOCATION('s')} AS location
+  FROM detections d
+  LEFT JOIN signins s ON s.tenant = d.tenant AND s.id = d.signin_id
+  WHERE d.tenant = $tenant AND ${RANGE('d.time')}
+    AND d.detector IN (${sqlList(detectors)})
+    AND d.ignored_at IS NULL
+    AND NOT coalesce(${suppressedPredicate(sup, FLAGGED_COLUMNS)}, FALSE)
+    AND ${w.toString()}`;
+}
+
+function signInAnomaly(tenant: string, spec: ReportQuerySpec, sup: SuppressionSets): BuiltReportSql {
+  const params = baseParams(tenant, spec);
+  const w = new Where(params);
+  w.add('lower(coalesce(d.upn, s.upn)) = lower($user)', { name: 'user', value: spec.filters.user });
+  w.add('d.severity = lower($result)', { name: 'result', value: spec.filters.result });
+  const detectors = REPORT_DETECTORS[spec.report] ?? [];
+  return {
+    sql: `SELECT detection_id AS detectionId, signin_id AS signInId, ${iso('coalesce(s_time, d_time)')} AS createdDateTime,
+    upn AS userPrincipalName, ip AS ipAddress, location, app_name AS appDisplayName,
+    severity, detector AS detection, CAST(evidence AS VARCHAR) AS evidence, log_only AS logOnly
+  FROM (${flaggedSignIns(detectors, sup, w)})`,
+    order: 'createdDateTime DESC, detectionId',
+    params,
+  };
+}
+
+const SEVERITY_RANK = (col: string): string =>
+  `CASE ${col} WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END`;
+
+function anomalousUsers(tenant: string, spec: ReportQuerySpec, sup: SuppressionSets): BuiltReportSql {
+  const params = baseParams(tenant, spec);
+  const w = new Where(params);
+  w.add('lower(coalesce(d.upn, s.upn)) = lower($user)', { name: 'user', value: spec.filters.user });
+  const w7 = new Where(params);
+  w7.add('lower(d.upn) = lower($user)', { name: 'user', value: spec.filters.user });
+  // D7 (the detections engineer's risk aggregation) gives level and state when it ran;
+  // without it the level is the highest contributing severity and the state atRisk.
+  return {
+    sql: `WITH base AS (${flaggedSignIns(CONTRIBUTING_DETECTORS, sup, w)}),
+  d7 AS (
+    SELECT lower(d.upn) AS upn, d.id, d.severity, d.evidence,
+      row_number() OVER (PARTITION BY lower(d.upn) ORDER BY d.time DESC, d.id) AS rn
+    FROM detections d
+    WHERE d.tenant = $tenant AND ${RANGE('d.time')} AND d.detector = 'D7' AND d.ignored_at IS NULL
+      AND d.upn IS NOT NULL AND ${w7.toString()}
+      AND NOT coalesce(${suppressedPredicate(sup, { upn: 'lower(d.upn)', ip: 'd.ip', detector: 'd.detector' })}, FALSE)
+  ),
+  agg AS (
+    SELECT upn, max(${SEVERITY_RANK('severity')}) AS sev, count(*) AS n, max(d_time) AS last,
+      to_json(list({'id': detection_id, 'detector': detector, 'severity': severity, 'detectedDateTime': ${iso('d_time')}}
+        ORDER BY d_time DESC, detection_id)) AS dets
+    FROM base WHERE upn IS NOT NULL GROUP BY upn
+  ),
+  users AS (SELECT upn FROM agg UNION SELECT upn FROM d7 WHERE rn = 1)
+  SELECT u.upn AS userPrincipalName,
+    coalesce(json_extract_string(d7.evidence, '$.riskLevel'), d7.severity,
+      CASE agg.sev WHEN 3 THEN 'high' WHEN 2 THEN 'medium' WHEN 1 THEN 'low' ELSE 'none' END) AS riskLevel,
+    coalesce(json_extract_string(d7.evidence, '$.riskState'), 'atRisk') AS riskState,
+    CAST(coalesce(agg.n, 0) AS INTEGER) AS detectionCount,
+    ${iso('agg.last')} AS lastDetectedDateTime,
+    coalesce(CAST(agg.dets AS VARCHAR), coalesce(CAST(d7.evidence->'$.detections' AS VARCHAR), '[]')) AS detections,
+    d7.id AS detectionId
+  FROM users u
+  LEFT JOIN agg ON agg.upn = u.upn
+  LEFT JOIN d7 ON d7.upn = u.upn AND d7.rn = 1`,
+    order: `${SEVERITY_RANK('riskLevel')} DESC, lastDetectedDateTime DESC NULLS LAST, userPrincipalName`,
+    params,
+  };
+}
+
+function leakedCredentials(tenant: string, spec: ReportQuerySpec, sup: SuppressionSets): BuiltReportSql {
+  const params = baseParams(tenant, spec);
+  const w = new Where(params);
+  w.add('lower(coalesce(d.upn, s.upn)) = lower($user)', { name: 'user', value: spec.filters.user });
+  return {
+    sql: `SELECT detection_id AS detectionId, ${iso('d_time')} AS detectedDateTime, upn AS userPrincipalName,
+    severity AS riskLevel, json_extract_string(evidence, '$.source') AS source,
+    CAST(to_json([{'id': detection_id, 'detector': detector, 'severity': severity, 'detectedDateTime': ${iso('d_time')}, 'evidence': evidence}]) AS VARCHAR) AS detections
+  FROM (${flaggedSignIns(['D8'], sup, w)})`,
+    order: 'detectedDateTime DESC, detectionId',
+    params,
+  };
+}
+
+const INITIATOR = `coalesce(e.doc->>'$.initiatedBy.user.userPrincipalName', e.doc->>'$.initiatedBy.app.displayName', e.doc->>'$.initiatedBy.user.displayName', e.actor)`;
+const TARGETS_LIST = `from_json(e.doc->'$.targetResources', '[{"id":"VARCHAR","displayName":"VARCHAR","type":"VARCHAR","userPrincipalName":"VARCHAR"}]')`;
+const TARGET_USER = `lower(coalesce(e.upn, list_filter(${TARGETS_LIST}, x -> x.userPrincipalName IS NOT NULL)[1].userPrincipalName, e.doc->>'$.initiatedBy.user.userPrincipalName'))`;
+const METHODS = `NULLIF(array_to_string(list_transform(list_filter(from_json(e.doc->'$.additionalDetails', '[{"key":"VARCHAR","value":"VARCHAR"}]'), x -> contains(lower(x.key), 'method')), x -> x.value), ', '), '')`;
+
+function auditWhere(tenant: string, spec: ReportQuerySpec, category?: string): Where {
+  const w = new Where(baseParams(tenant, spec));
+  w.add(`e.tenant = $tenant AND e.kind = 'directoryAudit' AND ${RANGE('e.time')}`);
+  if (category !== undefined) w.add(`lower(e.category) = ${sqlString(category.toLowerCase())}`);
+  return w;
+}
+
+function audit(tenant: string, spec: ReportQuerySpec): BuiltReportSql {
+  const w = auditWhere(tenant, spec);
+  const f = spec.filters;
+  w.add('lower(e.category) = lower($category)', { name: 'category', value: f.category });
+  w.add('contains(lower(e.activity), lower($activity))', { name: 'activity', value: f.activity });
+  w.add(`contains(lower(${INITIATOR}), lower($initiator))`, { name: 'initiator', value: f.initiator });
+  w.add(`contains(lower(CAST(e.doc->'$.targetResources' AS VARCHAR)), lower($target))`, { name: 'target', value: f.target });
+  w.add('lower(e.result) = lower($result)', { name: 'result', value: f.result });
+  return {
+    sql: `SELECT e.id AS id, ${iso('e.time')} AS activityDateTime, e.category AS category, e.activity AS activity,
+    e.doc->>'$.operationType' AS operationType, e.result AS result, e.doc->>'$.resultReason' AS resultReason,
+    ${INITIATOR} AS initiatedBy,
+    NULLIF(array_to_string(list_transform(${TARGETS_LIST}, x -> coalesce(x.userPrincipalName, x.displayName, x.id)), '; '), '') AS targets,
+    coalesce(e.doc->>'$.initiatedBy.user.ipAddress', e.ip) AS ipAddress
+  FROM events e WHERE ${w.toString()}`,
+    order: 'activityDateTime DESC, id',
+    params: w.params,
+  };
+}
+
+function passwordReset(tenant: string, spec: ReportQuerySpec, category: string): BuiltReportSql {
+  const w = auditWhere(tenant, spec, category);
+  w.add(`${TARGET_USER} = lower($user)`, { name: 'user', value: spec.filters.user });
+  w.add('lower(e.result) = lower($result)', { name: 'result', value: spec.filters.result });
+  return {
+    sql: `SELECT e.id AS id, ${iso('e.time')} AS activityDateTime, ${TARGET_USER} AS userPrincipalName,
+    e.activity AS activity, ${METHODS} AS methods, e.result AS result, e.doc->>'$.resultReason' AS failureReason
+  FROM events e WHERE ${w.toString()}`,
+    order: 'activityDateTime DESC, id',
+    params: w.params,
+  };
+}
+
+function selfServiceGroups(tenant: string, spec: ReportQuerySpec): BuiltReportSql {
+  const w = auditWhere(tenant, spec, 'SelfServiceGroupManagement');
+  const groupExpr = `coalesce(list_filter(${TARGETS_LIST}, x -> lower(x.type) = 'group')[1].displayName, ${TARGETS_LIST}[1].displayName)`;
+  const memberExpr = `lower(list_filter(${TARGETS_LIST}, x -> x.userPrincipalName IS NOT NULL)[1].userPrincipalName)`;
+  w.add(`(lower(${INITIATOR}) = lower($user) OR ${memberExpr} = lower($user))`, { name: 'user', value: spec.filters.user });
+  w.add('contains(lower(e.activity), lower($activity))', { name: 'activity', value: spec.filters.activity });
+  w.add('lower(e.result) = lower($result)', { name: 'result', value: spec.filters.result });
+  return {
+    sql: `SELECT e.id AS id, ${iso('e.time')} AS activityDateTime, ${groupExpr} AS "group", e.activity AS action,
+    ${INITIATOR} AS actor, ${memberExpr} AS member, e.result AS result, e.doc->>'$.resultReason' AS resultReason
+  FROM events e WHERE ${w.toString()}`,
+    order: 'activityDateTime DESC, id',
+    params: w.params,
+  };
+}
+
+const APP_MATCH = (nameCol: string, idCol: string): string => `(lower(${nameCol}) = lower($app) OR ${idCol} = $app)`;
+
+/** Successful sign-ins and app-access records (clicks, SSO launches) of the range as one usage stream. */
+function usageStream(tenant: string, spec: ReportQuerySpec): { sql: string; params: Record<string, string> } {
+  const params = baseParams(tenant, spec);
+  const ws = new Where(params);
+  ws.add(`s.tenant = $tenant AND ${RANGE('s.time')} AND s.outcome = 'success' AND s.app_name IS NOT NULL`);
+  ws.add(APP_MATCH('s.app_name', 's.app_id'), { name: 'app', value: spec.filters.app });
+  ws.add('s.upn = lower($user)', { name: 'user', value: spec.filters.user });
+  const wa = new Where(params);
+  wa.add(`e.tenant = $tenant AND e.kind = 'appAccess' AND ${RANGE('e.time')}`);
+  wa.add(APP_MATCH('e.app_name', "(e.doc->>'$.appId')"), { name: 'app', value: spec.filters.app });
+  wa.add('e.upn = lower($user)', { name: 'user', value: spec.filters.user });
+  return {
+    sql: `SELECT s.app_name AS app, s.upn, s.time, 1 AS sgn, 0 AS clk, 0 AS sso FROM signins s WHERE ${ws.toString()}
+    UNION ALL
+    SELECT e.app_name, e.upn, e.time, 0, CAST((e.doc->>'$.accessType') = 'accessPanel' AS INTEGER), CAST((e.doc->>'$.accessType') = 'sso' AS INTEGER)
+    FROM events e WHERE ${wa.toString()}`,
+    params,
+  };
+}
+
+function applicationUsage(tenant: string, spec: ReportQuerySpec): BuiltReportSql {
+  const u = usageStream(tenant, spec);
+  return {
+    sql: `SELECT app AS appDisplayName, CAST(sum(sgn) AS INTEGER) AS signIns, CAST(sum(clk) AS INTEGER) AS accessPanelClicks,
+    CAST(sum(sso) AS INTEGER) AS ssoLaunches, CAST(count(DISTINCT upn) AS INTEGER) AS distinctUsers, ${iso('max(time)')} AS lastUsedDateTime
+  FROM (${u.sql}) GROUP BY app`,
+    order: 'signIns + accessPanelClicks DESC, appDisplayName',
+    params: u.params,
+  };
+}
+
+function applicationUsageDetailed(tenant: string, spec: ReportQuerySpec): BuiltReportSql {
+  const u = usageStream(tenant, spec);
+  return {
+    sql: `SELECT strftime(time, '%Y-%m-%d') AS date, upn AS userPrincipalName, app AS appDisplayName,
+    CAST(sum(sgn) AS INTEGER) AS signIns, CAST(sum(clk) AS INTEGER) AS accessPanelClicks, CAST(sum(sso) AS INTEGER) AS ssoLaunches,
+    ${iso('max(time)')} AS lastUsedDateTime
+  FROM (${u.sql}) GROUP BY ALL`,
+    order: 'date DESC, signIns + accessPanelClicks + ssoLaunches DESC, userPrincipalName, appDisplayName',
+    params: u.params,
+  };
+}
+
+function applicationDashboard(tenant: string, spec: ReportQuerySpec): BuiltReportSql {
+  const u = usageStream(tenant, spec);
+  const hours = (Date.parse(spec.range.to) - Date.parse(spec.range.from)) / 3_600_000;
+  // Hourly points for a day or two, daily beyond: a readable chart either way.
+  const unit = hours <= 48 ? 'hour' : 'day';
+  return {
+    sql: `WITH b AS (
+    SELECT date_trunc('${unit}', time) AS bucket, sum(sgn) AS sgn, sum(clk) AS clk FROM (${u.sql}) GROUP BY 1
+  ), buckets AS (
+    SELECT unnest(range(date_trunc('${unit}', CAST($from AS TIMESTAMP)), CAST($to AS TIMESTAMP), INTERVAL 1 ${unit})) AS bucket
+  )
+  SELECT ${iso('k.bucket')} AS bucketStart, CAST(coalesce(b.sgn, 0) AS INTEGER) AS signIns,
+    CAST(coalesce(b.clk, 0) AS INTEGER) AS accessPanelClicks,
+    CAST(sum(coalesce(b.sgn, 0)) OVER (ORDER BY k.bucket) AS INTEGER) AS cumulativeSignIns
+  FROM buckets k LEFT JOIN b ON b.bucket = k.bucket`,
+    order: 'bucketStart',
+    params: u.params,
+  };
+}
+
+function provisioning(tenant: string, spec: ReportQuerySpec, errorsOnly: boolean): BuiltReportSql {
+  const w = new Where(baseParams(tenant, spec));
+  w.add(`e.tenant = $tenant AND e.kind = 'provisioning' AND ${RANGE('e.time')}`);
+  if (errorsOnly) w.add(`e.result = 'failure'`);
+  w.add(APP_MATCH('e.app_name', "(e.doc->>'$.appId')"), { name: 'app', value: spec.filters.app });
+  w.add(`(lower(e.doc->>'$.sourceUserPrincipalName') = lower($user) OR lower(e.doc->>'$.targetAccount') = lower($user))`, {
+    name: 'user',
+    value: spec.filters.user,
+  });
+  w.add(`lower(e.doc->>'$.action') = lower($activity)`, { name: 'activity', value: spec.filters.activity });
+  w.add('lower(e.result) = lower($result)', { name: 'result', value: spec.filters.result });
+  return {
+    sql: `SELECT e.id AS id, ${iso('e.time')} AS activityDateTime, e.doc->>'$.appDisplayName' AS appDisplayName,
+    e.doc->>'$.action' AS action, e.doc->>'$.targetAccount' AS targetAccount,
+    e.doc->>'$.sourceUserPrincipalName' AS sourceUserPrincipalName, e.result AS result,
+    e.doc->>'$.errorCode' AS errorCode, e.doc->>'$.errorMessage' AS errorMessage,
+    CAST(e.doc->>'$.attempt' AS INTEGER) AS attempt
+  FROM events e WHERE ${w.toString()}`,
+    order: 'activityDateTime DESC, id',
+    params: w.params,
+  };
+}
+
+function passwordRollover(tenant: string, spec: ReportQuerySpec): BuiltReportSql {
+  const w = new Where(baseParams(tenant, spec));
+  w.add(`e.tenant = $tenant AND e.kind = 'passwordRollover' AND ${RANGE('e.time')}`);
+  w.add(APP_MATCH('e.app_name', "(e.doc->>'$.appId')"), { name: 'app', value: spec.filters.app });
+  const wOuter = new Where(w.params);
+  wOuter.add('lower(status) = lower($result)', { name: 'result', value: spec.filters.result });
+  // The latest report of each (app, account) in the range is its status.
+  return {
+    sql: `SELECT * FROM (
+    SELECT e.doc->>'$.appDisplayName' AS appDisplayName, e.doc->>'$.account' AS account,
+      e.doc->>'$.status' AS status, e.doc->>'$.scheduledDateTime' AS scheduledDateTime,
+      e.doc->>'$.lastRolloverDateTime' AS lastRolloverDateTime, e.doc->>'$.error' AS error,
+      ${iso('e.time')} AS reportedDateTime
+    FROM events e WHERE ${w.toString()}
+    QUALIFY row_number() OVER (PARTITION BY e.doc->>'$.appDisplayName', e.doc->>'$.account' ORDER BY e.time DESC, e.id DESC) = 1
+  ) WHERE ${wOuter.toString()}`,
+    order: `CASE status WHEN 'failure' THEN 0 WHEN 'pending' THEN 1 ELSE 2 END, reportedDateTime DESC, appDisplayName, account`,
+    params: w.params,
+  };
+}
+
+function rmsWhere(tenant: string, spec: ReportQuerySpec): Where {
+  const w = new Where(baseParams(tenant, spec));
+  w.add(`e.tenant = $tenant AND e.kind = 'rmsAccess' AND ${RANGE('e.time')}`);
+  w.add('e.upn = lower($user)', { name: 'user', value: spec.filters.user });
+  w.add(`lower(e.doc->>'$.application') = lower($app)`, { name: 'app', value: spec.filters.app });
+  return w;
+}
+const RMS_DOC = `coalesce(e.doc->>'$.documentId', e.doc->>'$.documentName')`;
+const RMS_DEVICE = `coalesce(e.doc->>'$.deviceId', '')`;
+
+function rms(tenant: string, spec: ReportQuerySpec): BuiltReportSql {
+  const w = rmsWhere(tenant, spec);
+  const action = `e.doc->>'$.action'`;
+  const count = (a: string): string => `CAST(count(*) FILTER (WHERE (${action}) = '${a}') AS INTEGER)`;
+  switch (spec.report) {
+    case 'rms-usage':
+      return {
+        sql: `SELECT strftime(e.time, '%Y-%m-%d') AS date, CAST(count(*) AS INTEGER) AS accesses,
+    CAST(count(DISTINCT e.upn) AS INTEGER) AS distinctUsers, CAST(count(DISTINCT ${RMS_DOC}) AS INTEGER) AS distinctDocuments,
+    CAST(count(DISTINCT e.doc->>'$.deviceId') AS INTEGER) AS distinctDevices,
+    ${count('view')} AS views, ${count('edit')} AS edits, ${count('print')} AS prints, ${count('protect')} AS protects
+  FROM events e WHERE ${w.toString()} GROUP BY 1`,
+        order: 'date DESC',
+        params: w.params,
+      };
+    case 'rms-most-active-users':
+      // The seed's "top 1000" is the report's definition, not a display cap.
+      return {
+        sql: `SELECT e.upn AS userPrincipalName, CAST(count(*) AS INTEGER) AS accesses,
+    CAST(count(DISTINCT ${RMS_DOC}) AS INTEGER) AS distinctDocuments, CAST(count(DISTINCT e.doc->>'$.deviceId') AS INTEGER) AS distinctDevices,
+    ${iso('max(e.time)')} AS lastAccessDateTime
+  FROM events e WHERE ${w.toString()} GROUP BY e.upn ORDER BY accesses DESC, userPrincipalName LIMIT 1000`,
+        order: 'accesses DESC, userPrincipalName',
+        params: w.params,
+      };
+    case 'rms-device-usage':
+      return {
+        sql: `SELECT ${RMS_DEVICE} AS deviceId, e.doc->>'$.devicePlatform' AS devicePlatform, CAST(count(*) AS INTEGER) AS accesses,
+    CAST(count(DISTINCT e.upn) AS INTEGER) AS distinctUsers, ${iso('max(e.time)')} AS lastAccessDateTime
+  FROM events e WHERE ${w.toString()} GROUP BY 1, 2`,
+        order: 'accesses DESC, deviceId, devicePlatform',
+        params: w.params,
+      };
+    default:
+      return {
+        sql: `SELECT e.doc->>'$.application' AS application, CAST(count(*) AS INTEGER) AS accesses,
+    CAST(count(DISTINCT e.upn) AS INTEGER) AS distinctUsers, CAST(count(DISTINCT ${RMS_DOC}) AS INTEGER) AS distinctDocuments,
+    ${iso('max(e.time)')} AS lastAccessDateTime
+  FROM events e WHERE ${w.toString()} GROUP BY 1`,
+        order: 'accesses DESC, application',
+        params: w.params,
+      };
+  }
+}
+
+function userSignInsWhere(tenant: string, spec: ReportQuerySpec): Where {
+  const w = new Where(baseParams(tenant, spec));
+  w.add(`s.tenant = $tenant AND ${RANGE('s.time')}`);
+  // Without a user the report would be every user's history; the service refuses that earlier.
+  w.add('s.upn = lower($user)', { name: 'user', value: spec.filters.user ?? '\u0000' });
+  // The seed: no history for external consumer (Microsoft) accounts.
+  w.add(`coalesce(s.user_type, '') <> 'consumer'`);
+  return w;
+}
+
+function userDevices(tenant: string, spec: ReportQuerySpec): BuiltReportSql {
+  const w = userSignInsWhere(tenant, spec);
+  return {
+    sql: `SELECT s.device_id AS deviceId, s.device_name AS deviceName, coalesce(s.device_os, s.ua_os) AS operatingSystem,
+    coalesce(s.device_browser, s.ua_browser) AS browser, s.ip AS ipAddress, ${LOCATION('s')} AS location,
+    coalesce(s.geo_city, s.given_city) AS city, coalesce(s.geo_country, s.given_country) AS countryOrRegion,
+    any_value(coalesce(s.geo_lat, s.given_lat)) AS latitude, any_value(coalesce(s.geo_lon, s.given_lon)) AS longitude,
+    CAST(count(*) AS INTEGER) AS signIns, ${iso('min(s.time)')} AS firstSeenDateTime, ${iso('max(s.time)')} AS lastSeenDateTime
+  FROM signins s WHERE ${w.toString()}
+  GROUP BY s.device_id, s.device_name, coalesce(s.device_os, s.ua_os), coalesce(s.device_browser, s.ua_browser), s.ip,
+    ${LOCATION('s')}, coalesce(s.geo_city, s.given_city), coalesce(s.geo_country, s.given_country)`,
+    order: 'lastSeenDateTime DESC, ipAddress, deviceId',
+    params: w.params,
+  };
+}
+
+function userActivity(tenant: string, spec: ReportQuerySpec): BuiltReportSql {
+  const w = userSignInsWhere(tenant, spec);
+  if (spec.noiseClients.length > 0) {
+    const noise = sqlList(spec.noiseClients.map((c) => c.toLowerCase()));
+    w.add(`NOT (coalesce(lower(s.client_app), '') IN (${noise}) OR coalesce(lower(s.app_name), '') IN (${noise}))`);
+  }
+  w.add(APP_MATCH('s.app_name', 's.app_id'), { name: 'app', value: spec.filters.app });
+  w.add('s.outcome = $result', { name: 'result', value: spec.filters.result });
+  return {
+    sql: `SELECT s.id AS signInId, ${iso('s.time')} AS createdDateTime, s.upn AS userPrincipalName, s.app_name AS appDisplayName,
+    s.client_app AS clientAppUsed, s.device_name AS deviceName, coalesce(s.device_os, s.ua_os) AS operatingSystem,
+    coalesce(s.device_browser, s.ua_browser) AS browser, s.ip AS ipAddress, ${LOCATION('s')} AS location,
+    s.outcome AS status, s.error_code AS errorCode, s.failure_reason AS failureReason, s.interactive AS isInteractive
+  FROM signins s WHERE ${w.toString()}`,
+    order: 'createdDateTime DESC, signInId',
+    params: w.params,
+  };
+}
+
+/** The SQL of one report run. */
+export function buildReportSql(tenant: string, spec: ReportQuerySpec, sup: SuppressionSets): BuiltReportSql {
+  switch (spec.report) {
+    case 'signins-from-unknown-sources':
+    case 'signins-after-multiple-failures':
+    case 'signins-from-multiple-geographies':
+    case 'signins-from-suspicious-ips':
+    case 'signins-from-infected-devices':
+    case 'irregular-signin-activity':
+      return signInAnomaly(tenant, spec, sup);
+    case 'users-with-anomalous-signin-activity':
+      return anomalousUsers(tenant, spec, sup);
+    case 'users-with-leaked-credentials':
+      return leakedCredentials(tenant, spec, sup);
+    case 'audit':
+      return audit(tenant, spec);
+    case 'password-reset-activity':
+      return passwordReset(tenant, spec, 'PasswordReset');
+    case 'password-reset-registration-activity':
+      return passwordReset(tenant, spec, 'PasswordResetRegistration');
+    case 'self-service-groups-activity':
+      return selfServiceGroups(tenant, spec);
+    case 'application-usage':
+      return applicationUsage(tenant, spec);
+    case 'application-usage-detailed':
+      return applicationUsageDetailed(tenant, spec);
+    case 'application-dashboard':
+      return applicationDashboard(tenant, spec);
+    case 'account-provisioning-activity':
+      return provisioning(tenant, spec, false);
+    case 'account-provisioning-errors':
+      return provisioning(tenant, spec, true);
+    case 'password-rollover-status':
+      return passwordRollover(tenant, spec);
+    case 'rms-usage':
+    case 'rms-most-active-users':
+    case 'rms-device-usage':
+    case 'rms-application-usage':
+      return rms(tenant, spec);
+    case 'user-devices':
+      return userDevices(tenant, spec);
+    case 'user-activity':
+      return userActivity(tenant, spec);
+  }
+}
