@@ -131,14 +131,14 @@ export function generatePersonDay(ctx: DayContext, p: Person, day: number): void
 function emitFirstSignInPrelude(ctx: DayContext, p: Person, t: number, app: SimApp, ip: GeoIp, device: Device): void {
   const { rng } = ctx;
   const r = rng.next();
-  if (r < 0.03) {
+  if (r < 0.025) {
     const misses = rng.int(1, 2);
     for (let k = misses; k >= 1; k--) emitSignIn(ctx, p, t - k * rng.int(15, 60) * SECOND, app, ip, device, true, 50126);
-  } else if (r < 0.06) {
+  } else if (r < 0.045) {
     emitSignIn(ctx, p, t - rng.int(10, 40) * SECOND, app, ip, device, true, 50074);
-  } else if (r < 0.068) {
+  } else if (r < 0.05) {
     emitSignIn(ctx, p, t - rng.int(40, 90) * SECOND, app, ip, device, true, 500121, p.mfaMethod);
-  } else if (r < 0.075) {
+  } else if (r < 0.055) {
     emitSignIn(ctx, p, t - rng.int(5, 20) * SECOND, app, ip, device, true, 50140);
   }
 }

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Reader, type Response } from 'maxmind';
-import { CITIES, cityKey } from './cities.ts';
+import { CITIES, cityKey, haversineKm } from './cities.ts';
 import { Rng } from './rng.ts';
 
 export interface GeoIp {
@@ -91,6 +91,15 @@ const PER_COUNTRY_TARGET = 8;
 const MAX_V4_LOOKUPS = 2_000_000;
 const V6_LOOKUPS = 60_000;
 
+/** GeoLite2 names many towns alike (Dallas, Georgia is not Dallas, Texas): a hit must also lie near the city. */
+const MAX_KM_FROM_CITY = 80;
+const CITY_BY_KEY = new Map(CITIES.map((c) => [cityKey(c), c]));
+
+function nearCity(key: string, lat: number, lon: number): boolean {
+  const c = CITY_BY_KEY.get(key);
+  return c !== undefined && haversineKm(c.lat, c.lon, lat, lon) <= MAX_KM_FROM_CITY;
+}
+
 const cache = new Map<number, GeoPool>();
 
 /** Builds (once per seed per process) the pools for every city in cities.ts. */
@@ -137,8 +146,9 @@ export function buildGeoPool(seed: number): GeoPool {
       }
       continue;
     }
-    const list = cityV4.get(`${geo.city}|${geo.country}`);
-    if (list !== undefined && list.length < PER_CITY_CAP) {
+    const key = `${geo.city}|${geo.country}`;
+    const list = cityV4.get(key);
+    if (list !== undefined && list.length < PER_CITY_CAP && nearCity(key, geo.lat, geo.lon)) {
       list.push(geo);
       seen.add(ip);
       if (list.length === PER_CITY_TARGET) missingCities--;
@@ -153,7 +163,7 @@ export function buildGeoPool(seed: number): GeoPool {
     if (rec?.city === undefined || rec.city === '' || rec.country_code === undefined) continue;
     if (rec.latitude === undefined || rec.longitude === undefined) continue;
     const key = `${rec.city}|${rec.country_code}`;
-    if (!wanted.has(key)) continue;
+    if (!wanted.has(key) || !nearCity(key, rec.latitude, rec.longitude)) continue;
     const list = cityV6.get(key) ?? [];
     list.push({ ip, version: 6, city: rec.city, country: rec.country_code, lat: rec.latitude, lon: rec.longitude });
     cityV6.set(key, list);

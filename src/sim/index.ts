@@ -2,3 +2,4 @@
 export { simulate, validateOptions, SimulationOptionsError, type SimulateOptions, type SimulatedWorld } from './simulate.ts';
 export { writeSimulation, type SimulationManifest } from './write.ts';
 export type { Label, LeakRecord, IpLists } from './model.ts';
+export { scoreDetections, type DetectorScore, type ScoredDetection } from './score.ts';

@@ -128,7 +128,7 @@ export function buildOrganisation(seed: number, users: number, alloc: IpAllocato
     const devices = makeDevices(rng, seed, i, guest, first);
     const homeIp = alloc.city(ck);
     const homeIpV6 = rng.chance(0.15) ? alloc.cityV6(ck) : undefined;
-    const countryIp = rng.chance(0.07) ? alloc.country(city.country) : undefined;
+    const countryIp = rng.chance(0.04) ? alloc.country(city.country) : undefined;
     const vpn = !guest && !breakGlass && rng.chance(0.06) ? vpnFor(city, vpnIps) : undefined;
     const userApps = guest
       ? apps.filter((a) => ['Microsoft Teams', 'Office 365 SharePoint Online', 'OfficeHome'].includes(a.displayName))

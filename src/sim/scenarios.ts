@@ -530,11 +530,15 @@ function officeNat(s: Script, n: number): void {
   const ip = org.offices.get(busiest.k);
   const city = CITIES.find((c) => cityKey(c) === busiest.k);
   if (ip === undefined || city === undefined) return;
+  const days = new Set<number>();
   for (let k = 0; k < n; k++) {
     const day = s.workday(0, 1);
-    const base = localToUtc(city.tz, day, rng.normal(8.8, 0.3, 8, 9.5));
+    // One burst a day, after the morning rush, so it never stacks up towards the spray threshold.
+    if (days.has(day)) continue;
+    days.add(day);
+    const base = localToUtc(city.tz, day, rng.normal(14, 1, 11, 16));
     const ids: string[] = [];
-    const users = rng.int(5, 8);
+    const users = rng.int(4, 5);
     for (let i = 0; i < users; i++) {
       const p = s.person((x) => ordinary(x) && x.officeWorker && x.cityKey === busiest.k);
       if (p === undefined) break;
