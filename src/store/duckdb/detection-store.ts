@@ -1,4 +1,4 @@
-/** DetectionStore over DuckDB: idempotent by (tenant, detection id) through the index of migration 003. */
+/** DetectionStore over DuckDB: idempotent by (tenant, detection id) with an anti-join (migration 004). */
 import type { Detection } from '../../schema/detections.ts';
 import type { TenantId } from '../../schema/tenants.ts';
 import type { DetectionStore, TimeRange } from '../ports.ts';
@@ -65,8 +65,12 @@ export function createDetectionStore(db: DuckDb, now: () => Date = () => new Dat
         }
         // DISTINCT ON keeps the first copy of an id repeated inside the batch.
         await conn.run(
-          `INSERT OR IGNORE INTO main.detections (${COLUMNS})
-           SELECT DISTINCT ON (id) ${COLUMNS} FROM temp.main.stage_detections ORDER BY id, rowid`,
+          `INSERT INTO main.detections (${COLUMNS})
+           SELECT DISTINCT ON (s.id) ${COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')}
+             FROM temp.main.stage_detections s
+            WHERE NOT EXISTS (SELECT 1 FROM main.detections t WHERE t.tenant = $1 AND t.id = s.id)
+            ORDER BY s.id, s.rowid`,
+          [tenant],
         );
       });
     },

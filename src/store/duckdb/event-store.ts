@@ -1,8 +1,9 @@
 /**
  * EventStore over DuckDB. An append stages the batch in a TEMP table with the
- * Appender (no SQL text per row), then moves it with INSERT OR IGNORE against
- * the identity indexes of migration 003, all in one transaction; RETURNING
- * tells which rows were new. See docs/adr/0001-embedded-store-duckdb.md.
+ * Appender (no SQL text per row), then moves the rows not yet stored with an
+ * INSERT ... WHERE NOT EXISTS on (tenant, probe key, id) (migration 004), all
+ * in one transaction; RETURNING tells which rows were new.
+ * See docs/adr/0001-embedded-store-duckdb.md.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EnrichedEvent, EnrichedSignIn } from '../../schema/enrichment.ts';
@@ -49,8 +50,15 @@ async function appendSignIns(
   } finally {
     appender.closeSync();
   }
+  // The probe key narrows the anti-join to a scan of one 8-byte column; the id comparison makes it exact.
   const reader = await conn.runAndReadAll(
-    'INSERT OR IGNORE INTO main.signins SELECT * FROM temp.main.stage_signins RETURNING id',
+    `INSERT INTO main.signins
+     SELECT * REPLACE (md5_number_lower(s.id) AS id_key) FROM temp.main.stage_signins s
+      WHERE NOT EXISTS (
+        SELECT 1 FROM main.signins t
+         WHERE t.tenant = $1 AND t.id_key = md5_number_lower(s.id) AND t.id = s.id)
+     RETURNING id`,
+    [tenant],
   );
   const ids = new Set<string>();
   for (const [id] of reader.getRows()) ids.add(String(id));
@@ -83,6 +91,7 @@ async function appendOthers(
       col(c.ip);
       appender.appendVarchar(JSON.stringify(e));
       appender.appendTimestamp(ingestedAt);
+      appender.appendNull(); // id_key: computed by the INSERT that moves the staged rows
       appender.endRow();
     }
     appender.flushSync();
@@ -90,7 +99,13 @@ async function appendOthers(
     appender.closeSync();
   }
   const reader = await conn.runAndReadAll(
-    'INSERT OR IGNORE INTO main.events SELECT * FROM temp.main.stage_events RETURNING kind, id',
+    `INSERT INTO main.events
+     SELECT * REPLACE (md5_number_lower(s.id) AS id_key) FROM temp.main.stage_events s
+      WHERE NOT EXISTS (
+        SELECT 1 FROM main.events t
+         WHERE t.tenant = $1 AND t.id_key = md5_number_lower(s.id) AND t.kind = s.kind AND t.id = s.id)
+     RETURNING kind, id`,
+    [tenant],
   );
   const keys = new Set<string>();
   for (const [kind, id] of reader.getRows()) keys.add(`${String(kind)}\u0000${String(id)}`);

@@ -16,7 +16,7 @@ export const SIGNIN_COLUMNS = [
   'given_country', 'given_lat', 'given_lon', 'geo_city', 'geo_state', 'geo_country', 'geo_lat',
   'geo_lon', 'geo_precision', 'geo_source', 'geo_accuracy_km', 'ip_scope', 'asn', 'as_org',
   'ip_tags', 'ua_os', 'ua_os_version', 'ua_browser', 'ua_browser_version', 'ua_device_type',
-  'ingested_at', 'upn_given', 'present',
+  'ingested_at', 'upn_given', 'present', 'id_key',
 ] as const;
 
 /** Bits of the `present` column: optional objects the record carried, even when empty. */
@@ -111,6 +111,7 @@ export function appendSignInRow(
   a.appendUTinyInt(
     (d !== undefined ? PRESENT_DEVICE : 0) | (loc !== undefined ? PRESENT_LOCATION : 0) | (e.mfaDetail !== undefined ? PRESENT_MFA : 0),
   );
+  a.appendNull(); // id_key: computed by the INSERT that moves the staged rows
   a.endRow();
 }
 
