@@ -121,4 +121,23 @@ describe('POST /api/v1/tenants/{tenant}/events', () => {
     // Another key of the same tenant has its own bucket.
     expect((await post(t, ndjson(1))).statusCode).toBe(200);
   });
+
+  it('answers 415 for a content type it does not read, and 400/415 for no body type at all', async () => {
+    t = await createTestApp({ optIn: ['alpha'] });
+    const xml = await post(t, '<x/>', { 'content-type': 'application/xml' });
+    expect(xml.statusCode).toBe(415);
+    expect(code(xml.body)).toBe('unsupportedMediaType');
+    const key = await t.keyFor('alpha', 'global-admin');
+    const none = await t.app.inject({ method: 'POST', url: URL, headers: { authorization: `Bearer ${key}` } });
+    expect([400, 415]).toContain(none.statusCode);
+    expect(t.ingested).toEqual([]);
+  });
+
+  it('answers 404 when a key of another tenant posts to this tenant's events', async () => {
+    t = await createTestApp({ optIn: ['alpha'] });
+    await t.store.control.createTenant({ id: 'gone', name: 'g', edition: 'free', rms: false, retentionDays: 30, createdAt: '2026-01-01T00:00:00Z' });
+    const key = await t.keyFor('gone', 'global-admin');
+    const other = await t.app.inject({ method: 'POST', url: '/api/v1/tenants/alpha/events', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, payload: '[]' });
+    expect(other.statusCode).toBe(404);
+  });
 });
