@@ -8,7 +8,6 @@ import type { EnrichedEvent, EnrichedSignIn } from '../schema/enrichment.ts';
 import type { DirectoryAudit, EventKind } from '../schema/events.ts';
 import type { Detection } from '../schema/detections.ts';
 import type { GraphListQuery, GraphListResult, GraphRecord, GraphResource } from '../schema/graph-query.ts';
-import type { GraphListQuery, GraphListResult, GraphRecord, GraphResource } from '../schema/graph-query.ts';
 import type { Tenant, TenantId, Role } from '../schema/tenants.ts';
 import type { DirectorySnapshot, DirectoryUser } from '../schema/directory.ts';
 import type { ReportFilters, ReportId, ReportRow, Suppression } from '../schema/reports.ts';
@@ -134,15 +133,6 @@ export interface ReportQueries {
   removeSuppression(tenant: TenantId, id: string, by: string, at: string, audit: DirectoryAudit): Promise<boolean>;
   /** Retention: deletes the tenant's sign-ins, events and detections older than `before`. */
   purgeBefore(tenant: TenantId, before: string): Promise<PurgeCounts>;
-}
-
-/**
- * The Graph-compatible read API's queries (implemented per store:
- * duckdb/graph-queries.ts). Records come back in Graph's JSON shape.
- */
-export interface GraphQueries {
-  list(tenant: TenantId, resource: GraphResource, query: GraphListQuery): Promise<GraphListResult>;
-  get(tenant: TenantId, resource: GraphResource, id: string): Promise<GraphRecord | undefined>;
 }
 
 /**
