@@ -145,7 +145,7 @@ export function createAdminActions(deps: AdminActionDeps) {
             actor: req.actor,
             activity: 'Ignore event in report',
             operationType: 'Update',
-            targets: [{ id, displayName: `${flags.detector} detection`, type: 'Detection' }],
+            targets: [{ id, displayName: `detection ${id} (${flags.detector})`, type: 'Detection' }],
             details: { report: def.id, detector: flags.detector },
           });
           if (await deps.queries.ignoreDetection(req.tenant, id, req.actor.upn, at, audit)) ignored.push(id);
