@@ -25,6 +25,7 @@ import { eventRoutes } from './routes/v1/events.ts';
 import { operatorRoutes } from './routes/v1/operator.ts';
 import { sessionRoutes } from './routes/v1/session.ts';
 import { metaRoutes } from './routes/v1/meta.ts';
+import { graphRoutes } from './routes/graph/graph-routes.ts';
 
 export type ApiApp = FastifyInstance;
 export type RouteGroup = (app: FastifyInstance, opts: RouteOptionsOf) => Promise<void>;
@@ -38,6 +39,7 @@ const ROUTE_GROUPS: readonly RouteGroup[] = [
   directoryRoutes,
   eventRoutes,
   operatorRoutes,
+  graphRoutes,
 ];
 
 export const DOCS_PREFIX = '/api/docs';

@@ -9,6 +9,8 @@ import type { TenantId } from '../schema/tenants.ts';
 import type { IngestSummary, InputFormat } from '../schema/ingest.ts';
 import type { PortalUserStore } from '../directory/sessions.ts';
 import type { RateLimitSettings } from './plugins/rate-limit.ts';
+import type { ReportQueries } from '../store/ports.ts';
+import type { GraphQueries } from '../store/ports.ts';
 
 /** The ingest pipeline (src/ingest/pipeline.ts), bound to the store by app.ts. */
 export type IngestFn = (
@@ -43,6 +45,17 @@ export interface ApiDeps {
   /** Portal users (password sign-in). Absent: an in-memory store (users vanish on restart). */
   readonly portalUsers?: PortalUserStore;
   readonly rateLimits?: RateLimitSettings;
+  /** The reports' queries (store/duckdb/report-queries.ts createReportQueries). Absent: report routes answer 503. */
+  readonly reports?: ReportQueries;
+  /** The Graph-compatible read API (routes/graph). Absent: those routes answer 503. */
+  readonly graph?: GraphApiDeps;
   /** Where pino writes (default stdout); tests capture it to prove redaction. */
   readonly logStream?: { write(line: string): void };
+}
+
+/** What routes/graph needs: the store's Graph queries and the key that signs skip tokens. */
+export interface GraphApiDeps {
+  readonly queries: GraphQueries;
+  /** HMAC key of $skiptoken (32+ random bytes). Absent: a random key per process (tokens die with a restart). */
+  readonly skipTokenKey?: Uint8Array;
 }
