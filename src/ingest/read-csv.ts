@@ -81,15 +81,17 @@ export async function* readCsvRecords(chunks: AsyncIterable<Buffer>, opts: ReadO
   src.pipe(parser);
 
   let header: string[] | undefined;
-  const drainSkips = function* (): Generator<RawRecord> {
-    for (const e of skips.splice(0)) {
+  // The parser reads ahead, so a skip can be reported before rows that precede it: order by byte offset.
+  const drainSkips = function* (before = Infinity): Generator<RawRecord> {
+    while (skips.length > 0 && (skips[0]?.bytes ?? 0) < before) {
+      const e = skips.shift() as CsvSkip;
       const line = e.bytes !== undefined ? lines.lineAt(e.bytes) : 1;
       yield { ok: false, line, field: '', reason: `invalid CSV: ${e.message.replace(/ at line \d+/, '')}` };
     }
   };
   for await (const item of parser as AsyncIterable<{ record: string[]; info: CsvInfo }>) {
-    yield* drainSkips();
     const { record, info } = item;
+    yield* drainSkips(info.bytes);
     const endLine = lines.lineAt(info.bytes);
     const endsWithNl = lines.lastByte() === 0x0a;
     let inner = 0;

@@ -67,6 +67,20 @@ describe('readRecords framings', () => {
     expect(view(rs)).toEqual(['2:{"a":"1","b":"2"}', '3!row has 1 cells, the header has 2', '4:{"a":"4","b":"5"}']);
   });
 
+  it('reads gzip-compressed CSV with a BOM', async () => {
+    const rs = await read(gzipSync(Buffer.from('\ufeffId,Type\r\nx1,SigninLogs\r\n')));
+    expect(rs).toEqual([{ ok: true, line: 2, shape: 'csv', value: { Id: 'x1', Type: 'SigninLogs' } }]);
+  });
+
+  it('rejects an oversized CSV row and a broken quote without throwing', async () => {
+    const big = `a,b\n1,${'x'.repeat(5000)}\n2,ok\n`;
+    const v = view(await read(Buffer.from(big)));
+    expect(v.some((x) => /!(record is \d+ bytes|invalid CSV)/.test(x))).toBe(true);
+    const broken = view(await read(Buffer.from('a,b\n1,2\n"x"y,3\n4,5\n')));
+    expect(broken[0]).toBe('2:{"a":"1","b":"2"}');
+    expect(broken.slice(1).every((x) => x.includes('!invalid CSV'))).toBe(true);
+  });
+
   it('says what it expected when the input is no known framing', async () => {
     expect(view(await read(Buffer.from('hello world')))).toEqual([
       '1!unrecognised input: expected NDJSON, a JSON array or object, a Graph list response, or CSV with a header row',

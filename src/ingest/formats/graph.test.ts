@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { readRecords, type RawRecord } from '../read-records.ts';
 import type { AdaptResult } from './adapt-result.ts';
 import { adaptAuto } from './auto.ts';
@@ -152,5 +153,41 @@ describe('adaptAuto', () => {
   it('rejects a CSV that is not a Log Analytics export', () => {
     const r = adaptAuto({ ok: true, line: 2, shape: 'csv', value: { StartTime: 'x', IPAddress: '1.2.3.4' } });
     expect(r).toMatchObject({ ok: false, field: '', reason: expect.stringContaining('pass --format') });
+  });
+});
+
+describe('adaptGraph properties', () => {
+  const base = {
+    id: 'p-1',
+    createdDateTime: '2026-01-01T00:00:00Z',
+    userPrincipalName: 'a@b.example',
+    ipAddress: '198.51.100.1',
+    status: { errorCode: 50126 },
+    deviceDetail: { operatingSystem: 'Linux' },
+    location: { city: 'Lyon', geoCoordinates: { latitude: 45.7, longitude: 4.8 } },
+  };
+  const keys = [...Object.keys(base), 'userType', 'homeTenantId', 'isInteractive', 'mfaDetail', 'category', 'properties', '@odata.type'];
+
+  it('never throws on any mutation of a Graph sign-in, alone or in an envelope; accepted events match the schema', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...keys), fc.jsonValue()), fc.boolean(), (patch, enveloped) => {
+        const rec = { ...base, ...patch };
+        const value = enveloped ? { category: 'SignInLogs', time: '2026-01-01T00:00:00Z', properties: rec } : rec;
+        const r = adaptGraph(json(value));
+        if (r.ok) expect(r.event.kind).toBe('signIn');
+        else expect(r.reason.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never throws on arbitrary CSV rows', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom('Id', 'Type', 'CreatedDateTime [UTC]', 'UserPrincipalName', 'IPAddress', 'Status_dynamic', 'ActivityDisplayName', 'Result', 'InitiatedBy', 'TargetResources'), fc.string()), (row) => {
+        const r = adaptGraph({ ok: true, line: 2, shape: 'csv', value: row });
+        expect(typeof r.ok).toBe('boolean');
+      }),
+      { numRuns: 500 },
+    );
   });
 });
