@@ -20,7 +20,7 @@ export interface City {
 }
 
 export const CITIES: readonly City[] = [
-  { name: 'New York', country: 'US', tz: 'America/New_York', lat: 40.71, lon: -74.01, weight: 14, office: true },
+  { name: 'New York', country: 'US', tz: 'America/New_York', lat: 40.71, lon: -74.01, weight: 20, office: true },
   { name: 'Chicago', country: 'US', tz: 'America/Chicago', lat: 41.88, lon: -87.63, weight: 6, office: true },
   { name: 'Los Angeles', country: 'US', tz: 'America/Los_Angeles', lat: 34.05, lon: -118.24, weight: 4 },
   { name: 'Dallas', country: 'US', tz: 'America/Chicago', lat: 32.78, lon: -96.8, weight: 3 },

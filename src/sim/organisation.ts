@@ -151,7 +151,7 @@ export function buildOrganisation(seed: number, users: number, alloc: IpAllocato
       ...(homeIpV6 !== undefined ? { homeIpV6 } : {}),
       mobileIp: countryIp ?? homeIp,
       mobileCountryOnly: countryIp !== undefined,
-      officeWorker: !guest && offices.has(ck) && rng.chance(0.65),
+      officeWorker: !guest && offices.has(ck) && rng.chance(0.75),
       ...(vpn !== undefined ? { vpnIp: vpn } : {}),
       apps: userApps,
       legacyImap: !guest && rng.chance(0.02),

@@ -45,6 +45,14 @@ describe('scoreDetections', () => {
     expect(d4?.precision).toBe(want.tp + want.fp === 0 ? 1 : want.tp / (want.tp + want.fp));
   });
 
+  it("leaves the victim's own sign-ins right after an attack out of precision, but not days later", () => {
+    const s = scoreDetections(world, [
+      { detector: 'D3', detectedDateTime: '2026-11-10T18:00:00.000Z', signInId: 'home-1', userPrincipalName: 'Bob@northwind.example' },
+      { detector: 'D3', detectedDateTime: '2026-11-13T18:00:00.000Z', signInId: 'home-2', userPrincipalName: 'bob@northwind.example' },
+    ]).find((x) => x.detector === 'D3');
+    expect(s).toMatchObject({ onOtherAttacks: 1, falsePositives: 1, labels: 0 });
+  });
+
   it('matches D8 by user, case-insensitively, whatever the time', () => {
     const s = scoreDetections(world, [
       { detector: 'D8', detectedDateTime: '2026-11-20T00:00:00.000Z', userPrincipalName: 'ann@northwind.example' },

@@ -16,7 +16,7 @@ export interface DetectorScore {
   readonly labelsFound: number;
   /** Detections matching a label of this detector. */
   readonly truePositives: number;
-  /** Detections on a labelled attack of another detector: neither right nor wrong for this one, left out of precision. */
+  /** Detections on a labelled attack of another detector, or on the victim's own sign-ins within 24 h after an attack: left out of precision. */
   readonly onOtherAttacks: number;
   /** Detections matching a confounder of this detector (a subset of falsePositives). */
   readonly confounderHits: number;
@@ -30,6 +30,19 @@ export interface DetectorScore {
 
 /** Slack around a label's [start, end] for user- or IP-keyed matches (detectors fire at the end of a window). */
 const SLACK_MS = 2 * 3600_000;
+/**
+ * After an attack on a user, their next ordinary sign-ins pair with the
+ * attacker's (travel from the attacker's city back home, an unfamiliar
+ * sequence): detections on them within this time are about the attack.
+ */
+const AFTERMATH_MS = 24 * 3600_000;
+
+function inAftermath(label: Label, d: ScoredDetection): boolean {
+  const upn = label.userPrincipalName?.toLowerCase();
+  if (upn === undefined || d.userPrincipalName?.toLowerCase() !== upn || label.signInIds.length === 0) return false;
+  const t = Date.parse(d.detectedDateTime);
+  return t >= Date.parse(label.start) && t <= Date.parse(label.end) + AFTERMATH_MS;
+}
 
 function matches(label: Label, d: ScoredDetection): boolean {
   if (d.signInId !== undefined && label.signInIds.length > 0) return label.signInIds.includes(d.signInId);
@@ -63,7 +76,7 @@ export function scoreDetections(
       if (hit.length > 0) {
         tp++;
         for (const l of hit) found.add(l);
-      } else if (d.signInId !== undefined && attackIds.has(d.signInId)) {
+      } else if ((d.signInId !== undefined && attackIds.has(d.signInId)) || world.labels.some((l) => inAftermath(l, d))) {
         other++;
       } else {
         fp++;
