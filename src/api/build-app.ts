@@ -23,6 +23,7 @@ import { keyRoutes } from './routes/v1/keys.ts';
 import { directoryRoutes } from './routes/v1/directory.ts';
 import { eventRoutes } from './routes/v1/events.ts';
 import { operatorRoutes } from './routes/v1/operator.ts';
+import { reportRoutes } from './routes/v1/reports.ts';
 import { sessionRoutes } from './routes/v1/session.ts';
 import { metaRoutes } from './routes/v1/meta.ts';
 import { graphRoutes } from './routes/graph/graph-routes.ts';
@@ -39,6 +40,7 @@ const ROUTE_GROUPS: readonly RouteGroup[] = [
   directoryRoutes,
   eventRoutes,
   operatorRoutes,
+  reportRoutes,
   graphRoutes,
 ];
 
