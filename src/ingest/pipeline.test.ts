@@ -97,6 +97,21 @@ describe('ingest pipeline', () => {
   });
 });
 
+describe('ingest pipeline input limit', () => {
+  it('stops a gzip bomb at maxInputBytes, keeping the records before it', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const body = Buffer.concat([ndjson([signIn('a'), signIn('b')]), Buffer.from('\n'), Buffer.alloc(10_000_000, 0x20)]);
+    const gz = gzipSync(body);
+    expect(gz.length).toBeLessThan(100_000);
+    const sink = memorySink();
+    const s = await createIngestPipeline({ limits, maxInputBytes: 1_000_000 }).ingest(gz, sink, { format: 'native' });
+    expect(s.accepted).toBe(2);
+    expect(s.rejected).toEqual([
+      { line: 2, field: '', reason: 'input is larger than the limit of 1000000 bytes (after decompression); reading stopped there' },
+    ]);
+  });
+});
+
 describe('ingest pipeline properties', () => {
   const pipeline = createIngestPipeline({ limits, batchSize: 4 });
 

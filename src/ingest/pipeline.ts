@@ -52,6 +52,8 @@ export interface IngestPipelineOptions {
    * cannot grow memory without bound.
    */
   readonly maxListedRejections?: number;
+  /** Most input bytes after decompression (set it to limits.maxBodyBytes for HTTP bodies; unset for files). */
+  readonly maxInputBytes?: number;
 }
 
 async function* countingBytes(input: IngestInput, add: (n: number) => void): AsyncGenerator<Buffer | Uint8Array | string> {
@@ -131,7 +133,7 @@ export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipelin
       const counted = countingBytes(input, (n) => {
         bytes += n;
       });
-      for await (const group of readRecordBatches(counted, { maxRecordBytes: opts.limits.maxRecordBytes })) {
+      for await (const group of readRecordBatches(counted, { maxRecordBytes: opts.limits.maxRecordBytes, maxInputBytes: opts.maxInputBytes })) {
        for (const raw of group) {
         records++;
         lastLine = raw.line;

@@ -20,6 +20,32 @@ export type IngestInput = Buffer | Uint8Array | AsyncIterable<Buffer | Uint8Arra
 export interface ReadOptions {
   /** Largest single record in bytes (config.limits.maxRecordBytes). */
   readonly maxRecordBytes: number;
+  /**
+   * Most bytes read, counted after decompression (an HTTP body's
+   * limits.maxBodyBytes; a gzip bomb stops here). Beyond it reading stops
+   * with a rejection; the records before it stand. Unset: no limit (files).
+   */
+  readonly maxInputBytes?: number;
+}
+
+/** Marks input that went over maxInputBytes. */
+class InputTooLarge extends Error {}
+
+async function* capped(source: AsyncIterable<Buffer>, max: number | undefined): AsyncGenerator<Buffer> {
+  if (max === undefined) {
+    yield* source;
+    return;
+  }
+  let total = 0;
+  for await (const c of source) {
+    total += c.length;
+    if (total > max) {
+      const keep = c.length - (total - max);
+      if (keep > 0) yield c.subarray(0, keep);
+      throw new InputTooLarge(`input is larger than the limit of ${max} bytes (after decompression); reading stopped there`);
+    }
+    yield c;
+  }
 }
 
 const NL = 0x0a;
@@ -147,10 +173,20 @@ export async function* readRecords(input: IngestInput, opts: ReadOptions): Async
  * consumer pays one async step per chunk instead of one per record.
  */
 export async function* readRecordBatches(input: IngestInput, opts: ReadOptions): AsyncGenerator<RawRecord[]> {
+  // Input-level failures (corrupt gzip, over the size limit) are reported at the last record's line.
+  const last = { line: 1 };
+  for await (const batch of readBatches(input, opts, last)) {
+    const tail = batch[batch.length - 1];
+    if (tail !== undefined) last.line = tail.line;
+    yield batch;
+  }
+}
+
+async function* readBatches(input: IngestInput, opts: ReadOptions, lastLine: { line: number }): AsyncGenerator<RawRecord[]> {
   const first = new Peekable(toBuffers(input)[Symbol.asyncIterator]());
   const magic = await first.fill(2);
-  let source: Peekable = first;
-  if (magic[0] === 0x1f && magic[1] === 0x8b) source = new Peekable(gunzip(first.rest())[Symbol.asyncIterator]());
+  const gz = magic[0] === 0x1f && magic[1] === 0x8b;
+  const source = new Peekable(capped(gz ? gunzip(first.rest()) : first.rest(), opts.maxInputBytes)[Symbol.asyncIterator]());
   try {
     const bom = await source.fill(3);
     if (bom[0] === 0xef && bom[1] === 0xbb && bom[2] === 0xbf) source.skip(3);
@@ -193,7 +229,11 @@ export async function* readRecordBatches(input: IngestInput, opts: ReadOptions):
     }
   } catch (e) {
     if (e instanceof CorruptGzip) {
-      yield [{ ok: false, line: 1, field: '', reason: `gzip data is corrupt or truncated: ${e.message}` }];
+      yield [{ ok: false, line: lastLine.line, field: '', reason: `gzip data is corrupt or truncated: ${e.message}` }];
+      return;
+    }
+    if (e instanceof InputTooLarge) {
+      yield [{ ok: false, line: lastLine.line, field: '', reason: e.message }];
       return;
     }
     throw e;
