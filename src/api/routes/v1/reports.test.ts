@@ -9,7 +9,6 @@ import { openDuckDbStore, type DuckDbStore } from '../../../store/duckdb/open.ts
 import { createReportQueries } from '../../../store/duckdb/report-queries.ts';
 import { FIXTURE_DETECTIONS, FIXTURE_EVENTS, FIXTURE_NOW, FIXTURE_SIGNINS } from '../../../store/duckdb/report-queries-fixture.ts';
 import { buildApp } from '../../build-app.ts';
-import { reportRoutes } from './reports.ts';
 
 let store: DuckDbStore;
 let app: FastifyInstance;
@@ -43,7 +42,6 @@ beforeAll(async () => {
       reports: createReportQueries(store.db),
       now: () => new Date(FIXTURE_NOW),
     },
-    [reportRoutes],
   );
   await app.ready();
   const apiKeys = createApiKeyService(store.control);

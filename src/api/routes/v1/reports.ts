@@ -188,6 +188,7 @@ export async function reportRoutes(app: FastifyInstance, { deps }: RouteOptionsO
         params: ReportParams,
         querystring: RunQuery,
         produces: ['application/zip'],
+        response: { 200: Type.String({ format: 'binary', description: 'application/zip holding <report id>.csv' }) },
       },
     },
     async (request, reply) => {
@@ -209,6 +210,7 @@ export async function reportRoutes(app: FastifyInstance, { deps }: RouteOptionsO
         params: ReportParams,
         querystring: ExportQuery,
         produces: ['text/csv', 'application/x-ndjson', 'application/vnd.apache.parquet'],
+        response: { 200: Type.String({ format: 'binary', description: 'the report as CSV, NDJSON or Parquet' }) },
       },
     },
     async (request, reply) => {
