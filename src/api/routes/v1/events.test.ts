@@ -133,7 +133,7 @@ describe('POST /api/v1/tenants/{tenant}/events', () => {
     expect(t.ingested).toEqual([]);
   });
 
-  it('answers 404 when a key of another tenant posts to this tenant's events', async () => {
+  it("answers 404 when a key of another tenant posts to this tenant's events", async () => {
     t = await createTestApp({ optIn: ['alpha'] });
     await t.store.control.createTenant({ id: 'gone', name: 'g', edition: 'free', rms: false, retentionDays: 30, createdAt: '2026-01-01T00:00:00Z' });
     const key = await t.keyFor('gone', 'global-admin');
