@@ -69,14 +69,19 @@ const store = await openDuckDbStore({ dataDir: dir });
 try {
   for (const pass of ['new', 'duplicates'] as const) {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     let inserted = 0;
     for (let s = 0; s < events.length; s += batchSize) {
       const r = await store.events.appendEvents('bench', events.slice(s, s + batchSize));
       inserted += r.inserted.filter(Boolean).length;
     }
     const secs = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    // CPU seconds of this process (JS and DuckDB threads): a steadier figure than wall time on a shared box.
+    const cpuSecs = (cpu.user + cpu.system) / 1e6;
     console.log(
-      `${pass}: ${rows} sign-ins in batches of ${batchSize}: ${secs.toFixed(2)} s, ${Math.round(rows / secs)} rows/s, inserted ${inserted}`,
+      `${pass}: ${rows} sign-ins in batches of ${batchSize}: ${secs.toFixed(2)} s wall, ${Math.round(rows / secs)} rows/s; ` +
+        `${cpuSecs.toFixed(2)} s CPU; inserted ${inserted}`,
     );
   }
   const t0 = performance.now();
@@ -90,4 +95,5 @@ try {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(`peak RSS: ${Math.round(peakRss / 1024 / 1024)} MiB`);
+console.log(`peak RSS: ${Math.round(peakRss / 1024 / 1024)} MiB (includes the ${rows} generated events held in memory)`);
+console.log(`load average at the end: ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`);

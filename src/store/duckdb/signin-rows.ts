@@ -37,13 +37,17 @@ function bool(a: DuckDBAppender, v: boolean | undefined): void {
   else a.appendBoolean(v);
 }
 
-/** Appends one sign-in as a row, columns in SIGNIN_COLUMNS order. `time` is createdDateTime in micros. */
+/**
+ * Appends one sign-in as a row, columns in SIGNIN_COLUMNS order. `time` is
+ * createdDateTime as a TIMESTAMP; `idKey` is md5_number_lower(id) as DuckDB computed it.
+ */
 export function appendSignInRow(
   a: DuckDBAppender,
   tenant: string,
   e: EnrichedSignIn,
   time: DuckDBTimestampValue,
   ingestedAt: DuckDBTimestampValue,
+  idKey: bigint,
 ): void {
   const d = e.deviceDetail;
   const loc = e.location;
@@ -111,7 +115,7 @@ export function appendSignInRow(
   a.appendUTinyInt(
     (d !== undefined ? PRESENT_DEVICE : 0) | (loc !== undefined ? PRESENT_LOCATION : 0) | (e.mfaDetail !== undefined ? PRESENT_MFA : 0),
   );
-  a.appendNull(); // id_key: computed by the INSERT that moves the staged rows
+  a.appendUBigInt(idKey);
   a.endRow();
 }
 
