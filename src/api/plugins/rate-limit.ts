@@ -43,6 +43,8 @@ export function createRateLimiter(spec: BucketSpec, now: () => number = Date.now
 
 export interface RateLimitSettings {
   readonly loginPerIp: BucketSpec;
+  /** Sign-in attempts per (tenant, UPN), whatever the IP (default 10, then 1 a minute). */
+  readonly loginPerAccount?: BucketSpec;
   readonly ingestPerIp: BucketSpec;
   readonly ingestPerPrincipal: BucketSpec;
 }

@@ -140,3 +140,28 @@ describe('portal session', () => {
     expect(statuses.slice(10)).toEqual([429, 429]);
   });
 });
+
+describe('login rate limit per account', () => {
+  it('slows guessing of one account from many addresses', async () => {
+    const users = createMemoryPortalUserStore();
+    await createSessionService(users).bootstrapGlobalAdmin('alpha', 'admin@contoso.example', 'the-right-one');
+    t = await createTestApp({
+      deps: {
+        portalUsers: users,
+        rateLimits: {
+          loginPerIp: { capacity: 100, refillPerSecond: 1 },
+          loginPerAccount: { capacity: 3, refillPerSecond: 0.001 },
+          ingestPerIp: { capacity: 1, refillPerSecond: 1 },
+          ingestPerPrincipal: { capacity: 1, refillPerSecond: 1 },
+        },
+      },
+    });
+    const attempt = (ip: string, upn: string, password: string) =>
+      t!.app.inject({ method: 'POST', url: '/api/v1/session', remoteAddress: ip, payload: { tenant: 'alpha', upn, password } });
+    for (let i = 0; i < 3; i++) expect((await attempt(`198.51.100.${i}`, 'admin@contoso.example', 'wrong')).statusCode).toBe(401);
+    const blocked = await attempt('198.51.100.9', 'ADMIN@contoso.example', 'the-right-one');
+    expect(blocked.statusCode).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await attempt('198.51.100.9', 'other@contoso.example', 'x')).statusCode).toBe(401);
+  });
+});

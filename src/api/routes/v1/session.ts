@@ -11,6 +11,7 @@ import { SESSION_COOKIE } from '../../plugins/auth.ts';
 import { principalOf } from '../../principal.ts';
 import type { RouteOptionsOf } from '../../services.ts';
 import { ALL_ROLES } from './common.ts';
+import { createRateLimiter } from '../../plugins/rate-limit.ts';
 
 const LoginBody = Type.Object(
   {
@@ -28,7 +29,9 @@ export const SessionInfo = Type.Object({
   mustChangePassword: Type.Boolean(),
 });
 
-export async function sessionRoutes(app: FastifyInstance, { services }: RouteOptionsOf): Promise<void> {
+export async function sessionRoutes(app: FastifyInstance, { services, deps }: RouteOptionsOf): Promise<void> {
+  // Per account as well as per IP: guessing one admin's password from many addresses stays slow.
+  const perAccount = createRateLimiter(deps.rateLimits?.loginPerAccount ?? { capacity: 10, refillPerSecond: 1 / 60 });
   app.post(
     '/api/v1/session',
     {
@@ -37,6 +40,12 @@ export async function sessionRoutes(app: FastifyInstance, { services }: RouteOpt
     },
     async (request, reply) => {
       const body = request.body as Static<typeof LoginBody>;
+      const slot = perAccount.take(`${body.tenant}\u0000${body.upn.toLowerCase()}`);
+      if (!slot.ok) {
+        throw new ApiError(429, 'tooManyRequests', `too many sign-in attempts for this account; retry in ${slot.retryAfterSeconds} s`, {
+          'retry-after': String(slot.retryAfterSeconds),
+        });
+      }
       const r = await services.sessions.login(body.tenant, body.upn, body.password);
       // One message for unknown user and wrong password: the answer must not reveal which UPNs exist.
       if (r === undefined) throw new ApiError(401, 'unauthenticated', 'wrong tenant, user or password');
