@@ -6,7 +6,7 @@ import { simulate } from './simulate.ts';
 
 describe('simulated events through the ingest adapter', () => {
   it('are all accepted by --format auto as native, already in canonical form', () => {
-    const world = simulate({ users: 80, days: 6, seed: 21, end: new Date('2026-11-27T00:00:00.000Z') });
+    const world = simulate({ users: 80, days: 7, seed: 21, end: new Date('2026-11-27T00:00:00.000Z') });
     let line = 0;
     let checked = 0;
     for (const ev of world.events()) {

@@ -71,17 +71,21 @@ class Script {
     this.blackouts.set(p.index, list);
   }
 
-  /** A workday (UTC date) at least `marginDays` inside the range, optionally in [minFrac, maxFrac] of it. */
+  /**
+   * A weekday (UTC date) whose whole local day, in any zone, lies inside the
+   * range with a day to spare, optionally within [minFrac, maxFrac] of it.
+   */
   workday(minFrac = 0, maxFrac = 1): number {
-    const first = utcDay(this.range.start) + DAY;
-    const days = Math.floor((this.range.end - first) / DAY) - 1;
-    const lo = Math.floor(days * minFrac);
-    const hi = Math.max(lo, Math.floor(days * maxFrac) - 1);
+    const lowest = Math.ceil((this.range.start + DAY) / DAY) * DAY;
+    const highest = Math.floor((this.range.end - 2 * DAY) / DAY) * DAY;
+    const span = Math.max(0, Math.round((highest - lowest) / DAY));
+    const lo = Math.floor(span * minFrac);
+    const hi = Math.max(lo, Math.floor(span * maxFrac));
     for (let tries = 0; tries < 50; tries++) {
-      const d = first + this.rng.int(lo, hi) * DAY;
+      const d = lowest + this.rng.int(lo, hi) * DAY;
       if (!isWeekend(d)) return d;
     }
-    return first + lo * DAY;
+    return lowest + lo * DAY;
   }
 
   signIn(

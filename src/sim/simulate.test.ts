@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { Compile } from 'typebox/compile';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DETECTOR_IDS } from '../schema/detections.ts';
@@ -42,7 +43,7 @@ function tmp(): string {
 
 describe('simulate: determinism', () => {
   it('writes the same bytes for the same seed and different events for another seed', () => {
-    const small = { users: 60, days: 5, seed: 11, end: END };
+    const small = { users: 60, days: 7, seed: 11, end: END };
     const a = tmp();
     const b = tmp();
     writeSimulation(simulate(small), a);
@@ -61,6 +62,30 @@ describe('simulate: determinism', () => {
     expect(JSON.stringify(again.slice(0, 500))).toBe(JSON.stringify(events.slice(0, 500)));
     expect(JSON.stringify(again.at(-1))).toBe(JSON.stringify(events.at(-1)));
   });
+
+  it('works for any end time and length: every event inside the range, every label resolvable', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 7, max: 20 }),
+        fc.integer({ min: 0, max: 400 * 86_400 }),
+        fc.integer({ min: 50, max: 90 }),
+        (days, offsetS, users) => {
+          // One seed, so the GeoIP pool is sampled once for all runs.
+          const w = simulate({ users, days, seed: 3, end: new Date(Date.UTC(2026, 0, 1) + offsetS * 1000) });
+          const start = ms(w.range.start);
+          const end = ms(w.range.end);
+          const ids = new Set<string>();
+          for (const e of w.events()) {
+            const t = ms(eventTime(e));
+            expect(t >= start && t < end).toBe(true);
+            if (e.kind === 'signIn') ids.add(e.id);
+          }
+          for (const l of w.labels) for (const id of l.signInIds) expect(ids.has(id)).toBe(true);
+        },
+      ),
+      { numRuns: 12 },
+    );
+  }, 120_000);
 
   it('refuses options outside the documented ranges', () => {
     expect(() => simulate({ ...OPTS, users: 10 })).toThrow(/users/);
@@ -399,7 +424,7 @@ describe('simulate: confounders stay benign', () => {
 describe('writeSimulation: files', () => {
   it('writes lists with a synthetic header and one valid IP per line, leaks with the SPEC header, and a manifest that counts', () => {
     const out = tmp();
-    const m = writeSimulation(simulate({ users: 60, days: 4, seed: 5, end: END }), out);
+    const m = writeSimulation(simulate({ users: 60, days: 7, seed: 5, end: END }), out);
     for (const f of ['demo-tor-exits.txt', 'demo-botnet.txt', 'corporate-egress.txt']) {
       const lines = fs.readFileSync(path.join(out, 'lists', f), 'utf8').trim().split('\n');
       expect(lines[1]).toMatch(/SYNTHETIC/);

@@ -20,7 +20,7 @@ import { DAY, iso, utcDay } from './time.ts';
 export interface SimulateOptions {
   /** Directory size (members, guests and a few disabled accounts). 50..100,000. */
   readonly users: number;
-  /** Length of the simulated traffic, days. 3..90. */
+  /** Length of the simulated traffic, days. 7..90 (attacks need room away from the edges). */
   readonly days: number;
   readonly seed: number;
   /** Exclusive end of the traffic (default of the CLI: now). */
@@ -48,7 +48,7 @@ export class SimulationOptionsError extends Error {
 
 export function validateOptions(o: SimulateOptions): string | undefined {
   if (!Number.isInteger(o.users) || o.users < 50 || o.users > 100_000) return 'users must be an integer from 50 to 100000';
-  if (!Number.isInteger(o.days) || o.days < 3 || o.days > 90) return 'days must be an integer from 3 to 90';
+  if (!Number.isInteger(o.days) || o.days < 7 || o.days > 90) return 'days must be an integer from 7 to 90';
   if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) return 'seed must be an integer from 0 to 4294967295';
   if (Number.isNaN(o.end.getTime())) return 'end must be a valid date';
   return undefined;

@@ -17,7 +17,7 @@ describe('authlens simulate', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'authlens-sim-cli-'));
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
-      await program().parseAsync(['--json', 'simulate', '--out', out, '--users', '60', '--days', '4', '--seed', '9', '--end', '2026-11-27T00:00:00Z'], { from: 'user' });
+      await program().parseAsync(['--json', 'simulate', '--out', out, '--users', '60', '--days', '7', '--seed', '9', '--end', '2026-11-27T00:00:00Z'], { from: 'user' });
       const printed = JSON.parse(String(log.mock.calls[0]?.[0])) as { seed: number; range: { end: string }; counts: { events: number } };
       expect(printed.seed).toBe(9);
       expect(printed.range.end).toBe('2026-11-27T00:00:00.000Z');
@@ -33,7 +33,7 @@ describe('authlens simulate', () => {
   it.each([
     [['--users', 'many'], /--users must be a whole number/],
     [['--users', '5'], /users must be an integer from 50/],
-    [['--days', '400'], /days must be an integer from 3 to 90/],
+    [['--days', '400'], /days must be an integer from 7 to 90/],
     [['--end', 'yesterday-ish'], /--end must be an ISO-8601 time/],
   ])('refuses %j with a one-line error', async (args, message) => {
     const err = await program()
