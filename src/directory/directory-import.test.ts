@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
 import { countsOf, mergeImports, readDirectoryImport } from './directory-import.ts';
 import { isLicensedGlobalAdminIn } from './global-admin.ts';
 import type { DirectorySnapshot } from '../schema/directory.ts';
@@ -148,5 +149,26 @@ describe('isLicensedGlobalAdminIn', () => {
     expect(isLicensedGlobalAdminIn({ users, roles: byName }, 'AdeleV@fabrikam.example')).toBe(true);
     const other = [{ id: 'r', displayName: 'Global Administrator', roleTemplateId: '194ae4cb-b126-40b2-bd5b-6091b380977d', memberIds: ['4f1a6c2e-0b3d-4e5f-9a7b-1c2d3e4f5a6b'] }];
     expect(isLicensedGlobalAdminIn({ users, roles: other }, 'AdeleV@fabrikam.example')).toBe(false);
+  });
+});
+
+describe('readDirectoryImport on arbitrary input', () => {
+  it('never throws, and every accepted item matches the schema of its part', () => {
+    const graphish = fc.record({
+      '@odata.context': fc.constantFrom('x#users', 'x#groups', 'x#directoryRoles', 'x#servicePrincipals', 'other'),
+      value: fc.array(fc.dictionary(fc.constantFrom('id', 'userPrincipalName', 'displayName', 'members', 'assignedLicenses', 'roleTemplateId', 'appId'), fc.jsonValue()), { maxLength: 5 }),
+    });
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), graphish, fc.array(graphish, { maxLength: 3 })), (doc) => {
+        const r = readDirectoryImport(doc);
+        if (r.ok) {
+          for (const u of r.snapshot.users ?? []) expect(typeof u.userPrincipalName).toBe('string');
+          for (const g of r.snapshot.groups ?? []) expect(Array.isArray(g.memberIds)).toBe(true);
+        } else {
+          expect(r.problems.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
