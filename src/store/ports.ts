@@ -81,6 +81,8 @@ export interface Store {
   readonly events: EventStore;
   readonly detections: DetectionStore;
   readonly control: ControlStore;
+  /** The reports' queries; optional so that partial test stores need not provide them. */
+  readonly reports?: ReportQueries;
   close(): Promise<void>;
 }
 

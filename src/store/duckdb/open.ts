@@ -9,9 +9,8 @@
  *   db.transaction(fn)          serialised writes on the write connection
  * Values are always bound parameters ($1, $2... or ?), never spliced into SQL.
  *
- * Retention: `purgeBefore` belongs in retention-queries.ts beside this file
- * (createRetentionQueries(db)); it deletes through db.transaction so it never
- * interleaves with an append.
+ * Retention: `purgeBefore` lives in report-queries.ts (ReportQueries); like
+ * every write it goes through db.transaction so it never interleaves with an append.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -22,6 +21,7 @@ import { createControlStore } from './control-store.ts';
 import { createDetectionStore } from './detection-store.ts';
 import { DataDirLockedError, lockHolderPid } from './errors.ts';
 import { createEventStore } from './event-store.ts';
+import { createReportQueries } from './report-queries.ts';
 import { migrate } from './migrate.ts';
 import { SIGNIN_COLUMNS } from './signin-rows.ts';
 
@@ -98,6 +98,7 @@ export async function openDuckDbStore(opts: OpenDuckDbOptions): Promise<DuckDbSt
     events: createEventStore(db),
     detections: createDetectionStore(db),
     control: createControlStore(db),
+    reports: createReportQueries(db),
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

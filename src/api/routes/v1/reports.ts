@@ -127,10 +127,11 @@ async function sendFile(reply: FastifyReply, file: ReportFile, attachment: boole
 export async function reportRoutes(app: FastifyInstance, { deps }: RouteOptionsOf): Promise<void> {
   const now = deps.now ?? (() => new Date());
   const wired = () => {
-    if (deps.reports === undefined) throw new ApiError(503, 'serviceUnavailable', 'reports are not configured on this server');
+    const queries = deps.reports ?? deps.store.reports;
+    if (queries === undefined) throw new ApiError(503, 'serviceUnavailable', 'reports are not configured on this server');
     return {
-      service: createReportService({ queries: deps.reports, control: deps.store.control, now }),
-      admin: createAdminActions({ queries: deps.reports, control: deps.store.control, isLicensedGlobalAdminIn, now }),
+      service: createReportService({ queries, control: deps.store.control, now }),
+      admin: createAdminActions({ queries, control: deps.store.control, isLicensedGlobalAdminIn, now }),
     };
   };
 
