@@ -7,7 +7,11 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { RawRecord } from './raw-record.ts';
-import type { ReadOptions } from './read-records.ts';
+
+/** The part of the read options CSV reading needs (kept here so read-records can import this module without a cycle). */
+interface CsvReadOptions {
+  readonly maxRecordBytes: number;
+}
 
 interface CsvInfo {
   readonly bytes: number;
@@ -58,7 +62,7 @@ function countNl(s: string): number {
   return n;
 }
 
-export async function* readCsvRecords(chunks: AsyncIterable<Buffer>, opts: ReadOptions): AsyncGenerator<RawRecord> {
+export async function* readCsvRecords(chunks: AsyncIterable<Buffer>, opts: CsvReadOptions): AsyncGenerator<RawRecord> {
   const lines = new LineCounter();
   async function* feed(): AsyncGenerator<Buffer> {
     for await (const c of chunks) {
