@@ -1,0 +1,104 @@
+/**
+ * Adds geo, network, IP-list tags and user-agent details to sign-ins. Pure
+ * over loaded data: per-IP results (geo, network) are cached in a bounded LRU;
+ * list tags are looked up per event because they depend on the tenant and
+ * lists reload at runtime.
+ */
+import type { AuthEvent, SignIn, SignInLocation } from '../schema/events.ts';
+import type { EnrichedEvent, EnrichedSignIn, Geo, Network } from '../schema/enrichment.ts';
+import type { TenantId } from '../schema/tenants.ts';
+import type { AsnLookup } from './asn.ts';
+import { CITY_RADIUS_KM, REGION_RADIUS_KM, countryRadiusKm } from './geo-radius.ts';
+import { NO_GEO, type GeoLookup } from './geoip.ts';
+import { ipToNum, type IpNum } from './ip-num.ts';
+import { scopeOfNum } from './ip-scope.ts';
+import type { IpListRegistry } from './ip-lists/registry.ts';
+import { Lru } from './lru.ts';
+import type { UserAgentParser } from './user-agent.ts';
+
+export interface EnricherDeps {
+  readonly geo: GeoLookup;
+  readonly asn: AsnLookup;
+  readonly ua: UserAgentParser;
+  readonly lists: IpListRegistry;
+  /** Distinct IPs kept (default 50,000). */
+  readonly ipCacheSize?: number;
+}
+
+export type Enricher = (tenant: TenantId, event: AuthEvent) => EnrichedEvent;
+
+interface IpFacts {
+  readonly num: IpNum | undefined;
+  readonly geo: Geo;
+  readonly network: Network;
+}
+
+const NO_IP: IpFacts = Object.freeze({ num: undefined, geo: NO_GEO, network: Object.freeze({ scope: 'none' }) as Network });
+
+function nonEmpty(s: string | undefined): string | undefined {
+  return s === undefined || s.trim() === '' ? undefined : s.trim();
+}
+
+/** A location the record carried, or undefined when it has nothing usable. */
+export function givenLocationToGeo(loc: SignInLocation | undefined): Geo | undefined {
+  if (loc === undefined) return undefined;
+  const city = nonEmpty(loc.city);
+  const state = nonEmpty(loc.state);
+  const country = nonEmpty(loc.countryOrRegion);
+  const coords = loc.geoCoordinates;
+  const precision: Geo['precision'] =
+    city !== undefined ? 'city' : state !== undefined ? 'region' : country !== undefined ? 'country' : 'none';
+  if (precision === 'none') return undefined;
+  const geo: { -readonly [K in keyof Geo]: Geo[K] } = {
+    precision,
+    source: 'given',
+    accuracyRadiusKm:
+      precision === 'city' ? CITY_RADIUS_KM : precision === 'region' ? REGION_RADIUS_KM : countryRadiusKm(country),
+  };
+  if (city !== undefined) geo.city = city;
+  if (state !== undefined) geo.state = state;
+  // Graph gives countryOrRegion as a two-letter code; other spellings are kept as given.
+  if (country !== undefined) geo.countryCode = /^[A-Za-z]{2}$/.test(country) ? country.toUpperCase() : country;
+  // Graph sends 0,0 for "unknown"; Null Island is never a real sign-in location.
+  if (coords !== undefined && !(coords.latitude === 0 && coords.longitude === 0)) {
+    geo.latitude = coords.latitude;
+    geo.longitude = coords.longitude;
+  }
+  return geo;
+}
+
+export function createEnricher(deps: EnricherDeps): Enricher {
+  const cache = new Lru<string, IpFacts>(deps.ipCacheSize ?? 50_000);
+
+  function factsFor(ip: string | undefined): IpFacts {
+    if (ip === undefined || ip === '') return NO_IP;
+    const hit = cache.get(ip);
+    if (hit !== undefined) return hit;
+    const num = ipToNum(ip);
+    let facts: IpFacts;
+    if (num === undefined) facts = NO_IP;
+    else {
+      const scope = scopeOfNum(num);
+      if (scope !== 'public') facts = { num, geo: NO_GEO, network: { scope } };
+      else {
+        const as = deps.asn.lookup(num);
+        facts = {
+          num,
+          geo: deps.geo.lookup(ip, num.version),
+          network: as === undefined ? { scope } : { scope, asn: as.asn, asOrg: as.org },
+        };
+      }
+    }
+    cache.set(ip, facts);
+    return facts;
+  }
+
+  function enrichSignIn(tenant: TenantId, e: SignIn): EnrichedSignIn {
+    const facts = factsFor(e.ipAddress);
+    const geo = givenLocationToGeo(e.location) ?? facts.geo;
+    const ipTags = facts.num === undefined ? [] : deps.lists.lookup(tenant, facts.num);
+    return { ...e, enrichment: { geo, network: facts.network, ipTags, ua: deps.ua.parse(e.userAgent) } };
+  }
+
+  return (tenant, event) => (event.kind === 'signIn' ? enrichSignIn(tenant, event) : event);
+}
