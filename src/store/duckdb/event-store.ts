@@ -10,9 +10,9 @@ import type { EnrichedEvent, EnrichedSignIn } from '../../schema/enrichment.ts';
 import { eventTime, type EventKind } from '../../schema/events.ts';
 import type { TenantId } from '../../schema/tenants.ts';
 import type { AppendResult, EventStore, TimeRange } from '../ports.ts';
-import type { DuckDb, Row } from './database.ts';
+import type { DuckDb } from './database.ts';
 import { eventColumns, type OtherEvent } from './event-rows.ts';
-import { appendSignInRow, signInFromRow } from './signin-rows.ts';
+import { appendSignInRow, SIGNIN_JSON_SQL, signInFromJson } from './signin-rows.ts';
 import { timestampFromIso } from './values.ts';
 
 const INT32_MIN = -2147483648;
@@ -196,21 +196,24 @@ export function createEventStore(db: DuckDb, now: () => Date = () => new Date())
     },
 
     async *scanSignIns(tenant: TenantId, range: TimeRange): AsyncIterable<EnrichedSignIn> {
-      const batches = db.stream<Row>(
-        `SELECT * FROM signins
-          WHERE tenant = $1 AND time >= $2::TIMESTAMP AND time < $3::TIMESTAMP
-          ORDER BY time, id`,
+      const batches = db.stream<{ doc: string }>(
+        `SELECT ${SIGNIN_JSON_SQL} AS doc FROM signins s
+          WHERE s.tenant = $1 AND s.time >= $2::TIMESTAMP AND s.time < $3::TIMESTAMP
+          ORDER BY s.time, s.id`,
         [tenant, range.from, range.to],
       );
       for await (const rows of batches) {
-        for (const row of rows) yield signInFromRow(row);
+        for (const row of rows) yield signInFromJson(row.doc);
       }
     },
 
     async getEvent(tenant: TenantId, kind: EventKind, id: string): Promise<EnrichedEvent | undefined> {
       if (kind === 'signIn') {
-        const row = await db.one<Row>('SELECT * FROM signins WHERE tenant = $1 AND id = $2', [tenant, id]);
-        return row === undefined ? undefined : signInFromRow(row);
+        const row = await db.one<{ doc: string }>(
+          `SELECT ${SIGNIN_JSON_SQL} AS doc FROM signins s WHERE s.tenant = $1 AND s.id = $2`,
+          [tenant, id],
+        );
+        return row === undefined ? undefined : signInFromJson(row.doc);
       }
       const row = await db.one<{ doc: string }>(
         'SELECT doc FROM events WHERE tenant = $1 AND kind = $2 AND id = $3',

@@ -110,12 +110,19 @@ describe('sign-in rows', () => {
           expect(await store.events.getEvent(tenant, 'signIn', e.id)).toEqual(e);
         }
       }),
-      { numRuns: 60 },
+      { numRuns: 100 },
     );
   });
 
+  it('keeps control characters, quotes and astral characters; a lone surrogate becomes U+FFFD (storage is UTF-8)', async () => {
+    const base = fc.sample(signIn, { numRuns: 1, seed: 3 })[0]!;
+    const odd = { ...base, id: 'odd', userDisplayName: 'a\u0000b"c\\d\n\u001f😀é', userAgent: 'x\ud800y' };
+    await store.events.appendEvents('unicode', [odd]);
+    expect(await store.events.getEvent('unicode', 'signIn', 'odd')).toEqual({ ...odd, userAgent: 'x\ufffdy' });
+  });
+
   it('refuses an error code that does not fit the column, naming the event, and keeps nothing of the batch', async () => {
-    const good = await fc.sample(signIn, { numRuns: 1, seed: 7 })[0]!;
+    const good = fc.sample(signIn, { numRuns: 1, seed: 7 })[0]!;
     const bad = { ...good, id: 'too-big', status: { errorCode: 2 ** 31 } };
     await expect(store.events.appendEvents('range', [good, bad])).rejects.toThrow('signIn too-big: status.errorCode');
     expect(await store.events.countEvents('range')).toBe(0);
