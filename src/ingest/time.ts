@@ -27,10 +27,16 @@ function build(
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   if (d > (mo === 2 ? (leap ? 29 : 28) : daysInMonth)) return { ok: false, reason: `not a valid date: "${raw}"` };
   const ms = frac === undefined ? 0 : Number(frac.slice(0, 3).padEnd(3, '0'));
-  const date = new Date(0);
-  date.setUTCFullYear(y, mo - 1, d);
-  date.setUTCHours(h, mi, s, ms);
-  const t = date.getTime() - offsetMinutes * 60_000;
+  let local: number;
+  if (y >= 100) local = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  else {
+    // Date.UTC reads years 0-99 as 1900-1999.
+    const date = new Date(0);
+    date.setUTCFullYear(y, mo - 1, d);
+    date.setUTCHours(h, mi, s, ms);
+    local = date.getTime();
+  }
+  const t = local - offsetMinutes * 60_000;
   const out = new Date(t);
   const year = out.getUTCFullYear();
   if (!Number.isFinite(t) || year < 1 || year > 9999) return { ok: false, reason: `time out of range: "${raw}"` };

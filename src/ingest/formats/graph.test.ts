@@ -101,6 +101,12 @@ describe('adaptGraph: diagnostic envelope', () => {
     });
   });
 
+  it('reads properties given as a JSON string and the category in any case', () => {
+    const r = adaptGraph(json({ category: 'signinlogs', properties: JSON.stringify({ id: 's', createdDateTime: '2026-01-01T00:00:00Z', userPrincipalName: 'a@b', status: { errorCode: 0 } }) }));
+    expect(r).toMatchObject({ ok: true, event: { id: 's', isInteractive: true, outcome: 'success' } });
+    expect(adaptGraph(json({ category: 'SignInLogs', properties: '{broken' }))).toEqual({ ok: false, field: '/properties', reason: 'not a JSON object' });
+  });
+
   it('prefixes rejection paths with /properties', () => {
     const r = adaptGraph(json({ category: 'UserRiskEvents', properties: { id: 'r', detectedDateTime: '2026-01-01T00:00:00Z', ipAddress: '1.2.3' } }));
     expect(r).toEqual({ ok: false, field: '/properties/ipAddress', reason: 'not an IP address: "1.2.3"' });

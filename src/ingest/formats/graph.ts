@@ -45,8 +45,13 @@ interface Context {
 
 /** An Azure diagnostic-settings record: the Graph record under `properties`, its table in `category`. */
 export function isDiagnosticEnvelope(v: Obj): boolean {
-  return typeof v.properties === 'object' && v.properties !== null && typeof v.category === 'string';
+  // Some collectors forward `properties` as a JSON string.
+  const p = v.properties;
+  const props = (typeof p === 'object' && p !== null && !Array.isArray(p)) || (typeof p === 'string' && p.trimStart().startsWith('{'));
+  return props && typeof v.category === 'string';
 }
+
+const CATEGORY_BY_LOWER = new Map(Object.entries(ENVELOPE_CATEGORIES).map(([k, v]) => [k.toLowerCase(), v]));
 
 /** The kind of a bare Graph record, when its fields say so unambiguously. */
 export function graphKindOf(v: Obj): EventKind | undefined {
@@ -80,11 +85,12 @@ export function adaptGraph(rec: OkRecord): AdaptResult {
 
 function adaptEnvelope(env: Obj): AdaptResult {
   const category = String(env.category);
-  const spec = ENVELOPE_CATEGORIES[category];
+  const spec = CATEGORY_BY_LOWER.get(category.toLowerCase());
   if (spec === undefined) {
     return reject('/category', `diagnostic category "${category.slice(0, 80)}" is not supported (supported: ${Object.keys(ENVELOPE_CATEGORIES).join(', ')})`);
   }
-  const props = obj(env.properties) ?? {};
+  const props = obj(env.properties);
+  if (props === undefined) return reject('/properties', 'not a JSON object');
   return mapKind(spec.kind, props, {
     prefix: '/properties',
     time: env.time,
