@@ -114,6 +114,22 @@ describe('Graph routes', () => {
     expect(missing.json<{ error: { code: string } }>().error.code).toBe('ResourceNotFound');
   });
 
+  it('applies $select to one record and refuses an unknown property', async () => {
+    const r = await get('/v1.0/auditLogs/signIns/alpha-03?$select=userPrincipalName');
+    expect(r.json()).toEqual({ '@odata.context': 'http://graph.test/v1.0/$metadata#auditLogs/signIns/$entity', userPrincipalName: 'u0@alpha.example' });
+    const bad = await get('/v1.0/auditLogs/signIns/alpha-03?$select=secret');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ error: { message: string } }>().error.message).toBe("Invalid $select: 'secret' is not a property of this resource");
+  });
+
+  it('answers 503 when the server has no Graph queries wired', async () => {
+    const u = await createTestApp({ optIn: ['alpha'] });
+    const key = await u.keyFor('alpha', 'security-admin');
+    const r = await u.app.inject({ method: 'GET', url: '/v1.0/auditLogs/directoryAudits', headers: { authorization: `Bearer ${key}` } });
+    expect(r.statusCode).toBe(503);
+    await u.app.close();
+  });
+
   it('refuses a tenant that has not opted in', async () => {
     const u = await createTestApp({ deps: { graph: { queries: fakeQueries() } } });
     const key = await u.keyFor('alpha', 'global-admin');
