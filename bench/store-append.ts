@@ -4,6 +4,7 @@
  * duplicates), printing rows/s and peak RSS. Not run by the tests.
  *
  *   node --import tsx bench/store-append.ts [rows=200000] [batch=50000]
+ *   BENCH_MEMORY=1 node --import tsx bench/store-append.ts   (in-memory database)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,7 +66,8 @@ const sampler = setInterval(() => {
 
 const events = Array.from({ length: rows }, (_, i) => signIn(i));
 const dir = mkdtempSync(path.join(tmpdir(), 'authlens-bench-'));
-const store = await openDuckDbStore({ dataDir: dir });
+// BENCH_MEMORY=1 measures without the file (no WAL, no checkpoints), to see what durability costs.
+const store = await openDuckDbStore(process.env.BENCH_MEMORY === '1' ? { path: ':memory:' } : { dataDir: dir });
 try {
   for (const pass of ['new', 'duplicates'] as const) {
     const t0 = performance.now();

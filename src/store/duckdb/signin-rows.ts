@@ -169,12 +169,18 @@ export const SIGNIN_JSON_SQL = `json_object(
     'ua', json_object('os', s.ua_os, 'osVersion', s.ua_os_version, 'browser', s.ua_browser,
       'browserVersion', s.ua_browser_version, 'deviceType', s.ua_device_type)))`;
 
-/** JSON.parse reviver: NULL columns become absent keys, as they were before the append. */
-function dropNull(_key: string, value: unknown): unknown {
-  return value === null ? undefined : value;
+/** NULL columns become absent keys, as they were before the append (a JSON.parse reviver is several times slower). */
+function dropNulls(o: Record<string, unknown>): void {
+  for (const k in o) {
+    const v = o[k];
+    if (v === null) delete o[k];
+    else if (typeof v === 'object' && !Array.isArray(v)) dropNulls(v as Record<string, unknown>);
+  }
 }
 
 /** The text SIGNIN_JSON_SQL produced, back to the EnrichedSignIn that was appended. */
 export function signInFromJson(text: string): EnrichedSignIn {
-  return JSON.parse(text, dropNull) as EnrichedSignIn;
+  const o = JSON.parse(text) as Record<string, unknown>;
+  dropNulls(o);
+  return o as EnrichedSignIn;
 }
