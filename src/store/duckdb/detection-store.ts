@@ -26,16 +26,13 @@ function detectionFromRow(row: Row): Detection {
 }
 
 export function createDetectionStore(db: DuckDb, now: () => Date = () => new Date()): DetectionStore {
-  let staged = false;
   return {
     async appendDetections(tenant: TenantId, detections: readonly Detection[]): Promise<void> {
       if (detections.length === 0) return;
       const createdAt = timestampFromIso(now().toISOString());
       await db.transaction(async (conn) => {
-        if (!staged) {
-          await conn.run('CREATE TEMP TABLE IF NOT EXISTS stage_detections AS SELECT * FROM main.detections LIMIT 0');
-          staged = true;
-        }
+        // Every time, not once: a CREATE inside a transaction that rolls back is undone with it.
+        await conn.run('CREATE TEMP TABLE IF NOT EXISTS stage_detections AS SELECT * FROM main.detections LIMIT 0');
         await conn.run('DELETE FROM temp.main.stage_detections');
         const a = await conn.createAppender('stage_detections', 'main', 'temp');
         const str = (v: string | undefined): void => (v === undefined ? a.appendNull() : a.appendVarchar(v));

@@ -18,7 +18,11 @@ import { timestampFromIso } from './values.ts';
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 
-/** Creates the per-connection staging tables once; they live as long as the write connection. */
+/**
+ * Creates the per-connection staging tables. Run inside every append's
+ * transaction: a CREATE in a transaction that rolls back is undone too, so a
+ * "done once" flag would lie after a failed first append.
+ */
 async function ensureStaging(conn: DuckDBConnection): Promise<void> {
   await conn.run('CREATE TEMP TABLE IF NOT EXISTS stage_ids (ord INTEGER NOT NULL, id VARCHAR NOT NULL)');
   await conn.run('CREATE TEMP TABLE IF NOT EXISTS stage_events AS SELECT * FROM main.events LIMIT 0');
@@ -133,7 +137,6 @@ async function appendOthers(
 }
 
 export function createEventStore(db: DuckDb, now: () => Date = () => new Date()): EventStore {
-  let staged = false;
   return {
     async appendEvents(tenant: TenantId, events: readonly EnrichedEvent[]): Promise<AppendResult> {
       const inserted = new Array<boolean>(events.length).fill(false);
@@ -157,10 +160,7 @@ export function createEventStore(db: DuckDb, now: () => Date = () => new Date())
       if (signIns.length === 0 && others.length === 0) return { inserted };
       const ingestedAt = now().toISOString();
       const [newSignIns, newOthers] = await db.transaction(async (conn) => {
-        if (!staged) {
-          await ensureStaging(conn);
-          staged = true;
-        }
+        await ensureStaging(conn);
         const a = signIns.length > 0 ? await appendSignIns(conn, tenant, signIns, ingestedAt) : new Set<string>();
         const b = others.length > 0 ? await appendOthers(conn, tenant, others, ingestedAt) : new Set<string>();
         return [a, b] as const;
