@@ -58,7 +58,7 @@ const V6_SPECIAL: readonly V6Range[] = [
   v6('0100000000000000', 64, 'reserved'), // discard-only
 ];
 
-const NAT64 = BigInt('0x0064ff9b'.padEnd(32, '0'));
+const NAT64 = BigInt(`0x${'0064ff9b'.padEnd(32, '0')}`);
 
 function inPrefix(n: bigint, base: bigint, prefix: number): boolean {
   const shift = BigInt(128 - prefix);
