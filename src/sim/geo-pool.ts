@@ -23,6 +23,7 @@ export interface GeoIp {
 
 interface IpLocationRecord {
   readonly city?: string;
+  readonly state1?: string;
   readonly country_code?: string;
   readonly latitude?: number;
   readonly longitude?: number;
@@ -138,6 +139,8 @@ export function buildGeoPool(seed: number): GeoPool {
       lon: rec.longitude,
     };
     if (geo.city === '') {
+      // Region-level ranges (a state but no city) are neither: skip them.
+      if (rec.state1 !== undefined && rec.state1 !== '') continue;
       const list = countryV4.get(geo.country);
       if (list !== undefined && list.length < PER_CITY_CAP) {
         list.push(geo);
