@@ -52,3 +52,38 @@ describe('duckdb store after a failed first append', () => {
     }
   });
 });
+
+describe('duckdb store data dir', () => {
+  it('creates a missing data dir with the database file in it, and sees the same dir through a symlink as in use', async () => {
+    const { existsSync, symlinkSync } = await import('node:fs');
+    const parent = tempDir();
+    const dir = path.join(parent, 'nested', 'data');
+    const store = await openDuckDbStore({ dataDir: dir });
+    try {
+      expect(store.path).toBe(path.join(dir, 'authlens.duckdb'));
+      expect(existsSync(store.path)).toBe(true);
+      symlinkSync(dir, path.join(parent, 'link'));
+      await expect(openDuckDbStore({ dataDir: path.join(parent, 'link') })).rejects.toBeInstanceOf(DataDirLockedError);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('keeps data across close and reopen, and migrates only once', async () => {
+    const dir = tempDir();
+    const first = await openDuckDbStore({ dataDir: dir });
+    await first.events.appendEvents('t', [minimalSignIn(1), ...otherEvents(1)]);
+    await first.detections.appendDetections('t', [detection(1)]);
+    await first.close();
+    const second = await openDuckDbStore({ dataDir: dir });
+    try {
+      expect(await second.events.countEvents('t')).toBe(1 + otherEvents(1).length);
+      expect(await second.events.getEvent('t', 'signIn', minimalSignIn(1).id)).toEqual(minimalSignIn(1));
+      const versions = await second.db.all<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      expect(new Set(versions.map((v) => v.version)).size).toBe(versions.length);
+      expect(versions.map((v) => v.version).slice(0, 4)).toEqual([1, 2, 3, 4]);
+    } finally {
+      await second.close();
+    }
+  });
+});

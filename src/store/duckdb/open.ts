@@ -12,7 +12,7 @@
  * Retention: `purgeBefore` lives in report-queries.ts (ReportQueries); like
  * every write it goes through db.transaction so it never interleaves with an append.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Store } from '../ports.ts';
@@ -73,8 +73,9 @@ export async function openDuckDbStore(opts: OpenDuckDbOptions): Promise<DuckDbSt
     file = ':memory:';
     instance = await DuckDBInstance.create(':memory:');
   } else {
-    const dataDir = path.resolve(opts.dataDir);
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(path.resolve(opts.dataDir), { recursive: true });
+    // The real path, so two spellings of one directory (symlinks, ..) meet the same in-process guard.
+    const dataDir = realpathSync(path.resolve(opts.dataDir));
     file = path.join(dataDir, DB_FILE_NAME);
     if (openInThisProcess.has(file)) throw new DataDirLockedError(dataDir, process.pid);
     instance = await createInstance(file, dataDir);
