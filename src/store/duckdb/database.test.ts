@@ -73,7 +73,7 @@ describe('DuckDb query helper', () => {
       }),
     ).rejects.toThrow('boom');
     await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
+      Array.from({ length: 20 }, () =>
         db.transaction(async (conn) => {
           const n = (await conn.runAndReadAll('SELECT count(*) FROM tx')).getRows()[0]?.[0];
           await conn.run('INSERT INTO tx VALUES ($1)', [Number(n)]);
