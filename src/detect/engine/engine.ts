@@ -4,9 +4,10 @@
  * watermark (latest event time seen minus latenessMs) passes them, so
  * out-of-order arrival within the bound gives the same detections as in-order
  * arrival. Events older than what was already released are returned as
- * `late` for a backfill (runtime.ts). State is kept per detector and key in
- * touch order, so idle keys are evicted from the front in O(1) amortised and
- * a flood of new keys is capped at maxKeysPerDetector.
+ * `late` for a backfill (runtime.ts). State is kept per detector and key;
+ * idle keys are swept once per quarter window of event time (amortised O(1)
+ * per event) and a flood of new keys is capped at maxKeysPerDetector by
+ * shedding the least recently seen tenth.
  */
 import type { Detection, DetectorId } from '../../schema/detections.ts';
 import type { EnrichedSignIn } from '../../schema/enrichment.ts';
@@ -73,6 +74,7 @@ interface Active {
   readonly idleMs: number;
   readonly slots: Map<string, Slot>;
   readonly dirty: Set<string>;
+  nextSweep: number;
 }
 
 const before = (a: Buffered, b: Buffered): boolean => a.t < b.t || (a.t === b.t && a.e.id < b.e.id);
@@ -97,6 +99,7 @@ export class DetectionEngine {
         idleMs: detector.idleMs(s.params),
         slots: new Map(),
         dirty: new Set(),
+        nextSweep: Number.NEGATIVE_INFINITY,
       });
     }
   }
@@ -147,14 +150,18 @@ export class DetectionEngine {
     for (const a of this.active) {
       const key = keyOf(a.detector.keyBy, e);
       if (key === undefined) continue;
-      this.evictIdle(a, t);
+      if (t >= a.nextSweep) this.sweep(a, t);
       const slot = a.slots.get(key);
       const result = a.detector.step(slot?.state, e, t, a.params);
       if (a.detector.keyBy !== 'none') {
-        if (slot !== undefined) a.slots.delete(key);
-        if (result.state !== undefined) {
+        if (result.state === undefined) {
+          if (slot !== undefined) a.slots.delete(key);
+        } else if (slot !== undefined) {
+          slot.state = result.state;
+          slot.last = t;
+        } else {
           a.slots.set(key, { state: result.state, last: t });
-          if (a.slots.size > this.maxKeys) this.evictOldest(a);
+          if (a.slots.size > this.maxKeys) this.shed(a);
         }
         a.dirty.add(key);
       }
@@ -162,19 +169,31 @@ export class DetectionEngine {
     }
   }
 
-  private evictIdle(a: Active, now: number): void {
+  /**
+   * Drops keys idle for longer than the detector's window. Runs once per
+   * sweep interval of event time (a quarter of the window, at least a
+   * minute), so the full scan is amortised over the events in between.
+   */
+  private sweep(a: Active, now: number): void {
     for (const [key, slot] of a.slots) {
-      if (slot.last >= now - a.idleMs) break;
-      a.slots.delete(key);
-      a.dirty.add(key);
+      if (slot.last < now - a.idleMs) {
+        a.slots.delete(key);
+        a.dirty.add(key);
+      }
     }
+    a.nextSweep = now + Math.max(60_000, a.idleMs / 4);
   }
 
-  private evictOldest(a: Active): void {
-    const first = a.slots.keys().next();
-    if (first.done === true) return;
-    a.slots.delete(first.value);
-    a.dirty.add(first.value);
+  /** Over the key cap (a flood of new users or IPs): drop the least recently seen tenth. */
+  private shed(a: Active): void {
+    const lasts = Float64Array.from(a.slots.values(), (s) => s.last).sort();
+    const cut = lasts[Math.floor(lasts.length / 10)] ?? Number.NEGATIVE_INFINITY;
+    for (const [key, slot] of a.slots) {
+      if (slot.last <= cut) {
+        a.slots.delete(key);
+        a.dirty.add(key);
+      }
+    }
   }
 
   private toDetection(a: Active, f: Finding): Detection {
