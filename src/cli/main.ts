@@ -1,38 +1,46 @@
 /**
  * The `authlens` command line (SPEC section 10). One file per command under
  * commands/; each registers itself on the program. Every command takes
- * --data-dir DIR (default ./data) and --json.
+ * --data-dir DIR (default ./data) and --json. Commands write through cliIo()
+ * so the server can run them for a CLI whose data dir it holds.
  */
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands/index.ts';
 import { CliError } from './cli-error.ts';
+import { cliIo } from './io.ts';
 
 export function buildProgram(): Command {
+  const io = cliIo();
   const program = new Command('authlens')
     .description('authlens: access and usage reports, sign-in logs and risk detections for your directory')
     .option('--data-dir <dir>', 'data directory (DuckDB file and state)', './data')
     .option('--json', 'machine-readable output', false)
     .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError();
   for (const register of COMMANDS) register(program);
   return program;
 }
 
-/** Runs the CLI; resolves to the process exit code (SPEC 10: 0 ok, 2 some records rejected, 1 error). */
-export async function main(argv: readonly string[]): Promise<number> {
+/** Runs the CLI in this process; resolves to the exit code (SPEC 10: 0 ok, 2 some records rejected, 1 error). */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const io = cliIo();
   const program = buildProgram();
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return io.exitCode;
   } catch (err) {
-    if (err instanceof CommanderError) {
-      return err.exitCode === 0 ? 0 : 1;
-    }
-    if (err instanceof CliError) {
-      console.error(`authlens: ${err.message}`);
-      return err.exitCode;
-    }
-    console.error(`authlens: ${err instanceof Error ? err.message : String(err)}`);
-    return 1;
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 1;
+    const exitCode = err instanceof CliError ? err.exitCode : 1;
+    io.stderr.write(`authlens: ${err instanceof Error ? err.message : String(err)}\n`);
+    return exitCode;
   }
+}
+
+/** Process entry: forwards to a running server that holds the data dir, else runs here. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const { forwardToRunningServer } = await import('./remote.ts');
+  const forwarded = await forwardToRunningServer(argv);
+  if (forwarded !== undefined) return forwarded;
+  return runCli(argv);
 }

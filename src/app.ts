@@ -1,0 +1,141 @@
+/**
+ * Composition root: the only module that knows every other. Builds a runtime
+ * (store, enrichment, ingest pipeline, detections) from config, and the HTTP
+ * app over it.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config/config.ts';
+import type { IngestSummary, InputFormat } from './schema/ingest.ts';
+import type { AuthEvent } from './schema/events.ts';
+import type { EnrichedEvent } from './schema/enrichment.ts';
+import type { TenantId } from './schema/tenants.ts';
+import type { Detection } from './schema/detections.ts';
+import type { Store } from './store/ports.ts';
+import { openDuckDbStore, type DuckDbStore } from './store/duckdb/open.ts';
+import { createIngestPipeline, type IngestProgress } from './ingest/pipeline.ts';
+import type { IngestInput } from './ingest/read-records.ts';
+import { isReportingEnabled } from './directory/tenants.ts';
+import { buildApp } from './api/build-app.ts';
+import type { ApiDeps } from './api/deps.ts';
+import { loadEnrichment, type Enrichment } from './enrich/load.ts';
+import { createDetectionRuntime, type DetectionRuntime } from './detect/runtime.ts';
+import { createDetectStores, type DetectStores } from './store/duckdb/detect-stores.ts';
+import { createGraphQueries } from './store/duckdb/graph-queries.ts';
+import { loadOrCreateSecret } from './secrets.ts';
+
+/** Why an ingest was refused before reading anything (the CLI and API word it for their users). */
+export class IngestRefusedError extends Error {
+  constructor(
+    readonly code: 'tenantNotFound' | 'reportingNotEnabled',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'IngestRefusedError';
+  }
+}
+
+export const REPORTING_NOT_ENABLED =
+  'reporting is not enabled for this directory; a global admin must opt in (authlens tenant opt-in ID --by UPN)';
+
+export interface IngestOptions {
+  readonly format: InputFormat;
+  onProgress?(p: IngestProgress): void;
+}
+
+export interface Runtime {
+  readonly config: Config;
+  readonly store: DuckDbStore;
+  readonly enrichment: Enrichment;
+  readonly detect: DetectStores;
+  readonly detection: DetectionRuntime;
+  /** Validates, enriches, stores durably and runs detections; refuses tenants that have not opted in. */
+  ingest(tenant: TenantId, input: IngestInput, opts: IngestOptions): Promise<IngestSummary>;
+  /**
+   * Releases the detectors' lateness buffer and stores what it yields. A bulk
+   * load (CLI, demo) calls it at its end; a live stream never needs to.
+   */
+  flushDetections(tenant: TenantId): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(config: Config): Promise<Runtime> {
+  const store = await openDuckDbStore({ dataDir: config.dataDir });
+  let enrichment: Enrichment;
+  try {
+    enrichment = await loadEnrichment(config);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const pipeline = createIngestPipeline({ limits: config.limits, maxInputBytes: config.limits.maxBodyBytes * 1024 });
+  const detect = createDetectStores(store.db);
+  const detection = createDetectionRuntime({
+    state: detect.state,
+    settings: detect.settings,
+    events: store.events,
+    now: () => Date.now(),
+    latenessMs: config.latenessMs,
+  });
+
+  async function storeDetections(tenant: TenantId, found: readonly Detection[]): Promise<void> {
+    if (found.length > 0) await store.detections.appendDetections(tenant, found);
+    // The checkpoint follows the detections it covers: a crash in between replays, and ids make replays no-ops.
+    await detection.checkpoint(tenant);
+  }
+
+  async function ingest(tenant: TenantId, input: IngestInput, opts: IngestOptions): Promise<IngestSummary> {
+    const t = await store.control.getTenant(tenant);
+    if (t === undefined) throw new IngestRefusedError('tenantNotFound', `tenant '${tenant}' does not exist`);
+    if (!isReportingEnabled(t)) throw new IngestRefusedError('reportingNotEnabled', REPORTING_NOT_ENABLED);
+    return pipeline.ingest(
+      input,
+      {
+        enrich: (e: AuthEvent): EnrichedEvent => enrichment.enrich(tenant, e),
+        append: (events) => store.events.appendEvents(tenant, events),
+        afterAppend: async (stored) => storeDetections(tenant, await detection.onEvents(tenant, stored)),
+      },
+      { format: opts.format, ...(opts.onProgress !== undefined ? { onProgress: opts.onProgress } : {}) },
+    );
+  }
+
+  async function flushDetections(tenant: TenantId): Promise<number> {
+    const found = await detection.flush(tenant);
+    await storeDetections(tenant, found);
+    return found.length;
+  }
+
+  return {
+    config,
+    store,
+    enrichment,
+    detect,
+    detection,
+    ingest,
+    flushDetections,
+    async close() {
+      await detection.checkpoint();
+      await enrichment.close();
+      await store.close();
+    },
+  };
+}
+
+/** The HTTP app over a runtime. */
+export async function buildHttpApp(
+  rt: Runtime,
+  extra: Pick<ApiDeps, 'runCli' | 'operatorToken' | 'portalUsers'> = {},
+): Promise<FastifyInstance> {
+  const deps: ApiDeps = {
+    config: rt.config,
+    store: rt.store satisfies Store,
+    ingest: (tenant, input, format) => rt.ingest(tenant, input, { format }),
+    tls: rt.config.tls !== undefined,
+    graph: {
+      queries: createGraphQueries(rt.store.db),
+      // Persistent, so @odata.nextLink tokens outlive a restart.
+      skipTokenKey: await loadOrCreateSecret(rt.config.dataDir, 'skip-token.key'),
+    },
+    ...extra,
+  };
+  return buildApp(deps);
+}

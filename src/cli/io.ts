@@ -1,0 +1,58 @@
+/**
+ * Where a command writes. Normally the process's stdout/stderr; when the
+ * server runs a forwarded command (the operator channel, see docs/adr), the
+ * command's output is captured per call through AsyncLocalStorage, so
+ * concurrent commands and the server's own logs never mix.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+export interface CliStreams {
+  readonly stdout: { write(chunk: string): unknown };
+  readonly stderr: { write(chunk: string): unknown; isTTY?: boolean };
+  /** Standard input for commands that read '-'. */
+  readonly stdin: AsyncIterable<Buffer>;
+  /** Exit code set by the command (0 when it sets none). */
+  exitCode: number;
+}
+
+const captured = new AsyncLocalStorage<CliStreams>();
+
+const processStreams: CliStreams = {
+  get stdout() {
+    return process.stdout;
+  },
+  get stderr() {
+    return process.stderr;
+  },
+  get stdin() {
+    return process.stdin;
+  },
+  get exitCode() {
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  },
+  set exitCode(code: number) {
+    process.exitCode = code;
+  },
+};
+
+/** The streams of the command running now. */
+export function cliIo(): CliStreams {
+  return captured.getStore() ?? processStreams;
+}
+
+/** Runs fn with its CLI output captured into strings. */
+export async function captureCli(
+  fn: () => Promise<void>,
+  stdin: AsyncIterable<Buffer> = (async function* () {})(),
+): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  let out = '';
+  let err = '';
+  const streams: CliStreams = {
+    stdout: { write: (c: string) => (out += c) },
+    stderr: { write: (c: string) => (err += c), isTTY: false },
+    stdin,
+    exitCode: 0,
+  };
+  await captured.run(streams, fn);
+  return { exitCode: streams.exitCode, stdout: out, stderr: err };
+}

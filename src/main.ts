@@ -1,0 +1,83 @@
+/**
+ * Process entry of the server: open the runtime, seed the demo tenant into a
+ * new data dir, listen, publish <dataDir>/server.json for the local CLI, and
+ * shut down cleanly on SIGINT/SIGTERM (close HTTP, flush and close the store).
+ */
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config/config.ts';
+import { buildHttpApp, openRuntime, type Runtime } from './app.ts';
+import { newOperatorToken, removeServerInfo, writeServerInfo } from './api/server-info.ts';
+import { createFilePortalUserStore } from './directory/portal-users-file.ts';
+import { createSessionService } from './directory/sessions.ts';
+import { DEMO_TENANT, seedDemoTenant } from './demo-tenant.ts';
+import { captureCli, cliIo } from './cli/io.ts';
+import { withSharedRuntime } from './cli/runtime.ts';
+
+export interface RunningServer {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly runtime: Runtime;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  log(line: string): void;
+  /** Simulated demo size; defaults to SPEC 9's realistic month. */
+  readonly demo?: { readonly users: number; readonly days: number; readonly seed: number };
+}
+
+export async function startServer(config: Config, opts: StartOptions): Promise<RunningServer> {
+  const runtime = await openRuntime(config);
+  try {
+    const portalUsers = createFilePortalUserStore(config.dataDir);
+    if (config.demo && (await runtime.store.control.listTenants()).length === 0) {
+      const d = opts.demo ?? { users: 2000, days: 30, seed: 1 };
+      const seeded = await seedDemoTenant(runtime, { ...d, end: new Date(), log: opts.log });
+      const password = await createSessionService(portalUsers).bootstrapGlobalAdmin(DEMO_TENANT, seeded.adminUpn);
+      if (password !== undefined) {
+        opts.log(`demo: sign in to the portal as tenant "${DEMO_TENANT}", user ${seeded.adminUpn}, one-time password ${password}`);
+      }
+    }
+
+    const operatorToken = newOperatorToken();
+    const { runCli } = await import('./cli/main.ts');
+    const app = await buildHttpApp(runtime, {
+      operatorToken,
+      portalUsers,
+      runCli: (argv, stdin) =>
+        withSharedRuntime(runtime, () =>
+          captureCli(async () => {
+            cliIo().exitCode = await runCli(argv);
+          }, stdin),
+        ),
+    });
+    const https = config.tls !== undefined;
+    const url = await app.listen({ host: config.host, port: config.port });
+    await writeServerInfo(config.dataDir, { url, pid: process.pid, operatorToken });
+    opts.log(`authlens is serving ${https ? 'HTTPS' : 'HTTP'} on ${url} (portal: ${url}/, API docs: ${url}/api/docs)`);
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      app,
+      runtime,
+      close() {
+        closing ??= (async () => {
+          await app.close();
+          await removeServerInfo(config.dataDir);
+          await runtime.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
+}
+
+/** TLS material for Fastify's https option. */
+export function readTls(config: Config): { cert: Buffer; key: Buffer } | undefined {
+  if (config.tls === undefined) return undefined;
+  return { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) };
+}

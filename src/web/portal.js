@@ -1,0 +1,263 @@
+// authlens portal: a small dependency-free client of the /api/v1 routes.
+// Everything shown comes from the API the same user could call with curl.
+const $ = (sel) => document.querySelector(sel);
+let session = null; // { tenant, id, role, csrfToken }
+let catalog = [];
+
+async function api(path, init = {}) {
+  const headers = { accept: 'application/json', ...(init.headers || {}) };
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  if (session && session.csrfToken && init.method && init.method !== 'GET') headers['x-csrf-token'] = session.csrfToken;
+  const res = await fetch(path, { credentials: 'same-origin', ...init, headers });
+  const text = await res.text();
+  const body = text ? JSON.parse(text) : null;
+  if (!res.ok) {
+    const err = new Error(body && body.error ? body.error.message : `HTTP ${res.status}`);
+    err.status = res.status;
+    err.code = body && body.error ? body.error.code : undefined;
+    throw err;
+  }
+  return body;
+}
+
+function show(id) {
+  for (const s of ['login', 'report', 'home']) $(`#${s}`).hidden = s !== id;
+}
+
+function text(el, value) {
+  el.textContent = value == null ? '' : String(value);
+  return el;
+}
+
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') el.className = v;
+    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children) el.append(c instanceof Node ? c : document.createTextNode(c == null ? '' : String(c)));
+  return el;
+}
+
+const SECTION_ORDER = ['anomalous activity', 'activity logs', 'integrated applications', 'rights management', 'user-specific'];
+
+function renderNav() {
+  const nav = $('#nav');
+  nav.replaceChildren();
+  const bySection = new Map();
+  for (const r of catalog) {
+    if (!bySection.has(r.section)) bySection.set(r.section, []);
+    bySection.get(r.section).push(r);
+  }
+  const sections = [...bySection.keys()].sort((a, b) => SECTION_ORDER.indexOf(a) - SECTION_ORDER.indexOf(b));
+  for (const section of sections) {
+    const list = h('ul');
+    for (const r of bySection.get(section)) {
+      const link = h('a', { href: `#/report/${r.id}`, class: r.locked ? 'locked' : undefined, 'data-report': r.id }, r.title);
+      if (r.locked) link.append(h('span', { class: 'lock', title: `Needs the ${r.edition} edition` }, `🔒 ${r.edition}`));
+      list.append(h('li', {}, link));
+    }
+    nav.append(h('h2', {}, section[0].toUpperCase() + section.slice(1)), list);
+  }
+  nav.hidden = false;
+}
+
+function cell(value, type) {
+  if (value === null || value === undefined) return '';
+  if (type === 'json' || typeof value === 'object') {
+    return h('code', {}, JSON.stringify(value));
+  }
+  if (type === 'datetime' && typeof value === 'string') return value.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return String(value);
+}
+
+function renderChart(rows) {
+  // Application dashboard: cumulative sign-ins over the interval as a line.
+  const points = rows
+    .map((r) => ({ t: Date.parse(r.bucketStart ?? r.time ?? r.date ?? ''), v: Number(r.cumulativeSignIns ?? r.cumulative ?? r.count ?? 0) }))
+    .filter((p) => Number.isFinite(p.t))
+    .sort((a, b) => a.t - b.t);
+  const box = $('#chart');
+  box.replaceChildren();
+  if (points.length < 2) return;
+  const W = 900, H = 260, P = 36;
+  const t0 = points[0].t, t1 = points[points.length - 1].t;
+  const vmax = Math.max(...points.map((p) => p.v), 1);
+  const x = (t) => P + ((t - t0) / Math.max(t1 - t0, 1)) * (W - 2 * P);
+  const y = (v) => H - P - (v / vmax) * (H - 2 * P);
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', `Cumulative sign-ins, from 0 to ${vmax}`);
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', points.map((p, i) => `${i ? 'L' : 'M'}${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join(' '));
+  path.setAttribute('fill', 'none');
+  path.setAttribute('stroke', '#0b5cad');
+  path.setAttribute('stroke-width', '2');
+  const axis = document.createElementNS(ns, 'path');
+  axis.setAttribute('d', `M${P},${P / 2} V${H - P} H${W - P / 2}`);
+  axis.setAttribute('stroke', '#57606a');
+  axis.setAttribute('fill', 'none');
+  const label = (tx, ty, s, anchor = 'start') => {
+    const t = document.createElementNS(ns, 'text');
+    t.setAttribute('x', tx); t.setAttribute('y', ty); t.setAttribute('font-size', '11'); t.setAttribute('text-anchor', anchor);
+    t.textContent = s;
+    return t;
+  };
+  svg.append(axis, path, label(P, H - 12, new Date(t0).toISOString().slice(0, 10)), label(W - P, H - 12, new Date(t1).toISOString().slice(0, 10), 'end'), label(P + 4, P / 2 + 10, `${vmax.toLocaleString()} sign-ins`));
+  box.append(svg);
+}
+
+function reportQuery(form, extra = {}) {
+  const q = new URLSearchParams();
+  const data = new FormData(form);
+  q.set('interval', data.get('interval') || '7d');
+  for (const k of ['user', 'app']) {
+    const v = (data.get(k) || '').trim();
+    if (v && !$(`#${k}-filter`).hidden) q.set(k, v);
+  }
+  for (const [k, v] of Object.entries(extra)) q.set(k, v);
+  return q;
+}
+
+async function runReport(def) {
+  const form = $('#report-controls');
+  const status = $('#report-status');
+  const table = $('#report-table');
+  const base = `/api/v1/tenants/${encodeURIComponent(session.tenant)}/reports/${def.id}`;
+  $('#download').href = `${base}/download?${reportQuery(form).toString()}`;
+  table.replaceChildren();
+  $('#chart').replaceChildren();
+  if (def.requiresUser && !new FormData(form).get('user')) {
+    text(status, 'Enter a user to run this report.');
+    return;
+  }
+  text(status, 'Running…');
+  try {
+    const view = await api(`${base}?${reportQuery(form, { view: 'portal' }).toString()}`);
+    const rows = view.rows || [];
+    const columns = def.columns && def.columns.length ? def.columns : Object.keys(rows[0] || {}).map((n) => ({ name: n, title: n }));
+    const selectable = def.ignorable && session.role === 'global-admin';
+    const head = h('tr');
+    if (selectable) head.append(h('th', { scope: 'col' }, h('span', { class: 'skip' }, 'Select')));
+    for (const c of columns) head.append(h('th', { scope: 'col' }, c.title));
+    const body = h('tbody');
+    for (const r of rows) {
+      const tr = h('tr', { class: r.severity ? `sev-${r.severity}` : undefined });
+      if (selectable) {
+        tr.append(h('td', {}, h('input', { type: 'checkbox', 'aria-label': `Select ${r.signInId || r.detectionId || ''}`, 'data-id': r.detectionId, onchange: updateIgnore })));
+      }
+      for (const c of columns) tr.append(h('td', {}, cell(r[c.name], c.type)));
+      body.append(tr);
+    }
+    table.replaceChildren(h('thead', {}, head), body);
+    $('#ignore').hidden = !selectable;
+    updateIgnore();
+    text(status, `${view.total.toLocaleString()} rows${view.truncated ? `; showing the newest ${rows.length.toLocaleString()}` : ''}.`);
+    if (def.id === 'application-dashboard') renderChart(rows);
+  } catch (err) {
+    text(status, err.message);
+  }
+}
+
+function updateIgnore() {
+  const n = document.querySelectorAll('#report-table input[type=checkbox]:checked').length;
+  const b = $('#ignore');
+  b.disabled = n === 0;
+  b.textContent = n ? `Ignore ${n} selected` : 'Ignore selected';
+}
+
+async function ignoreSelected(def) {
+  const ids = [...document.querySelectorAll('#report-table input[type=checkbox]:checked')].map((i) => i.dataset.id).filter(Boolean);
+  if (!ids.length) return;
+  const status = $('#report-status');
+  try {
+    await api(`/api/v1/tenants/${encodeURIComponent(session.tenant)}/reports/${def.id}/ignore`, { method: 'POST', body: JSON.stringify({ detectionIds: ids }) });
+    await runReport(def);
+    text(status, `${ids.length} ignored. ${status.textContent}`);
+  } catch (err) {
+    text(status, err.message);
+  }
+}
+
+let currentDef = null;
+function openReport(id) {
+  const def = catalog.find((r) => r.id === id);
+  if (!def) return show('home');
+  currentDef = def;
+  for (const a of document.querySelectorAll('nav a')) a.toggleAttribute('aria-current', a.dataset.report === id);
+  document.querySelector(`nav a[data-report="${id}"]`)?.setAttribute('aria-current', 'page');
+  text($('#report-title'), def.title);
+  text($('#report-description'), def.description);
+  $('#user-filter').hidden = !(def.requiresUser || (def.filters || []).includes('user'));
+  $('#app-filter').hidden = !(def.filters || []).includes('app');
+  show('report');
+  if (def.locked) {
+    $('#report-table').replaceChildren();
+    $('#chart').replaceChildren();
+    $('#ignore').hidden = true;
+    text($('#report-status'), `This report needs the ${def.edition} edition; this directory does not include it.`);
+    return;
+  }
+  void runReport(def);
+}
+
+function route() {
+  if (!session) return;
+  const m = /^#\/report\/([a-z0-9-]+)/.exec(location.hash);
+  if (m) openReport(m[1]);
+  else show('home');
+}
+
+async function enter(who) {
+  session = who;
+  text($('#who'), `${who.id} · ${who.tenant} · ${who.role}`);
+  $('#signout').hidden = false;
+  try {
+    const c = await api(`/api/v1/tenants/${encodeURIComponent(who.tenant)}/reports`);
+    catalog = Array.isArray(c) ? c : c.value || c.reports || [];
+  } catch (err) {
+    catalog = [];
+    show('home');
+    text($('#home p'), err.message);
+    return;
+  }
+  renderNav();
+  route();
+}
+
+async function boot() {
+  $('#login-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const data = new FormData(e.target);
+    try {
+      const s = await api('/api/v1/session', { method: 'POST', body: JSON.stringify({ tenant: data.get('tenant'), upn: data.get('upn'), password: data.get('password') }) });
+      await enter({ tenant: s.tenant, id: s.upn, role: s.role, csrfToken: s.csrfToken });
+    } catch (err) {
+      text($('#login-error'), err.message);
+    }
+  });
+  $('#signout').addEventListener('click', async () => {
+    try { await api('/api/v1/session', { method: 'DELETE' }); } catch { /* signed out either way */ }
+    location.hash = '';
+    location.reload();
+  });
+  $('#report-controls').addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (currentDef && !currentDef.locked) void runReport(currentDef);
+  });
+  $('#ignore').addEventListener('click', () => currentDef && ignoreSelected(currentDef));
+  window.addEventListener('hashchange', route);
+  try {
+    const who = await api('/api/v1/session');
+    await enter(who);
+  } catch {
+    show('login');
+    $('#nav').hidden = true;
+  }
+}
+
+void boot();
