@@ -11,6 +11,7 @@ import type { GraphListQuery, GraphListResult, GraphRecord, GraphResource } from
 import type { Tenant, TenantId, Role } from '../schema/tenants.ts';
 import type { DirectorySnapshot, DirectoryUser } from '../schema/directory.ts';
 import type { ReportFilters, ReportId, ReportRow, Suppression } from '../schema/reports.ts';
+import type { LeakedCredential, RiskStateChange, RiskyUserRecord } from '../schema/risk.ts';
 
 /** Half-open time range [from, to) in ISO UTC. */
 export interface TimeRange {
@@ -144,4 +145,47 @@ export interface ReportQueries {
 export interface GraphQueries {
   list(tenant: TenantId, resource: GraphResource, query: GraphListQuery): Promise<GraphListResult>;
   get(tenant: TenantId, resource: GraphResource, id: string): Promise<GraphRecord | undefined>;
+}
+
+/** One detector key's checkpointed state (src/detect/engine): plain JSON. */
+export interface DetectorStateRow {
+  readonly detector: string;
+  readonly key: string;
+  readonly state: unknown;
+  /** Event time (ms) of the key's last event. */
+  readonly last: number;
+}
+
+/** Streaming detector checkpoints (detect engine); save() is atomic. */
+export interface StateStore {
+  load(tenant: TenantId): Promise<{ readonly meta: unknown; readonly keys: DetectorStateRow[] }>;
+  save(
+    tenant: TenantId,
+    delta: {
+      readonly upserts: readonly DetectorStateRow[];
+      readonly deletes: readonly { readonly detector: string; readonly key: string }[];
+      readonly meta: unknown;
+    },
+  ): Promise<void>;
+}
+
+/** Per-tenant detector settings as stored (validated by src/detect/engine/settings.ts). */
+export interface DetectorSettingsStore {
+  getSettings(tenant: TenantId): Promise<Record<string, unknown>>;
+  putSettings(tenant: TenantId, settings: Record<string, unknown>, by: string, at: string): Promise<void>;
+}
+
+/** Leaked-credential feed records per tenant (D8). Idempotent by (tenant, account, sha1, ntlm, source). */
+export interface LeakStore {
+  importLeaks(tenant: TenantId, records: readonly LeakedCredential[]): Promise<{ readonly inserted: number; readonly duplicates: number }>;
+  listLeaks(tenant: TenantId): Promise<LeakedCredential[]>;
+}
+
+/** Risky users' states with their history (D7). */
+export interface RiskyUserStore {
+  getRiskyUser(tenant: TenantId, userKey: string): Promise<RiskyUserRecord | undefined>;
+  listRiskyUsers(tenant: TenantId): Promise<RiskyUserRecord[]>;
+  /** Stores the change and the new state atomically. */
+  changeRiskState(tenant: TenantId, change: RiskStateChange): Promise<void>;
+  riskHistory(tenant: TenantId, userKey: string): Promise<RiskStateChange[]>;
 }
