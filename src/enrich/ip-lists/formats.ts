@@ -214,10 +214,12 @@ export function detectFormat(lines: readonly string[], sourceName = ''): IpListF
   const comments = head.filter((l) => /^\s*#/.test(l)).join('\n');
   const data = head.filter((l) => l.trim() !== '' && !/^\s*[#;]/.test(l));
   if (head.some((l) => /^(ExitNode|ExitAddress)\s/.test(l))) return 'tor-exit-addresses';
-  if (/first_seen_utc|dst_ip/.test(comments) || data.some((l) => /^"?dst_ip"?,|,"?dst_ip"?,/.test(l)))
+  if (/first_seen_utc|dst_ip/.test(comments) || data.some((l) => /(^|,)"?(dst_ip|first_seen_utc)"?(,|$)/.test(l)))
     return 'feodo-csv';
-  if (data.length > 0 && data.every((l) => l.trimStart().startsWith('{'))) return 'spamhaus-drop-json';
-  if (data.length > 0 && data.every((l) => /^\S+\t\d+\s*$/.test(l))) return 'ipsum';
+  // "Most lines" rather than "all", so a few bad lines still get the right parser and are reported.
+  const most = (re: RegExp): boolean => data.length > 0 && data.filter((l) => re.test(l)).length >= data.length * 0.8;
+  if (most(/^\s*\{/)) return 'spamhaus-drop-json';
+  if (most(/^\S+\t\d+\s*$/)) return 'ipsum';
   if (head.some((l) => /;\s*SBL\d+/.test(l))) return 'spamhaus-drop';
   if (name.endsWith('.ipset') || name.endsWith('.netset') || /\b(hash:ip|hash:net|ipset|netset|firehol)\b/i.test(comments))
     return 'firehol';
