@@ -26,6 +26,7 @@ import { operatorRoutes } from './routes/v1/operator.ts';
 import { reportRoutes } from './routes/v1/reports.ts';
 import { sessionRoutes } from './routes/v1/session.ts';
 import { metaRoutes } from './routes/v1/meta.ts';
+import { portalRoutes } from './routes/portal.ts';
 import { graphRoutes } from './routes/graph/graph-routes.ts';
 
 export type ApiApp = FastifyInstance;
@@ -42,6 +43,7 @@ const ROUTE_GROUPS: readonly RouteGroup[] = [
   operatorRoutes,
   reportRoutes,
   graphRoutes,
+  portalRoutes,
 ];
 
 export const DOCS_PREFIX = '/api/docs';
