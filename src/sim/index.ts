@@ -3,3 +3,4 @@ export { simulate, validateOptions, SimulationOptionsError, type SimulateOptions
 export { writeSimulation, type SimulationManifest } from './write.ts';
 export type { Label, LeakRecord, IpLists } from './model.ts';
 export { scoreDetections, type DetectorScore, type ScoredDetection } from './score.ts';
+export { LabelRecord, parseLabelFile, type LabelFileResult } from './labels.ts';

@@ -1,9 +1,9 @@
 /** The simulator's internal picture of the organisation (richer than the directory snapshot it writes). */
-import type { DetectorId } from '../schema/detections.ts';
 import type { DirectorySnapshot } from '../schema/directory.ts';
 import type { AppDef, Department, DeviceProfile } from './catalog.ts';
 import type { City } from './cities.ts';
 import type { GeoIp } from './geo-pool.ts';
+import type { LabelRecord } from './labels.ts';
 
 export interface SimApp extends AppDef {
   readonly appId: string;
@@ -59,16 +59,8 @@ export interface ConsumerAccount {
   readonly ip: GeoIp;
 }
 
-/** One labelled attack or confounder (labels.ndjson / confounders.ndjson). */
-export interface Label {
-  readonly attack: string;
-  readonly detector: DetectorId;
-  readonly userPrincipalName?: string;
-  readonly ipAddress?: string;
-  readonly signInIds: readonly string[];
-  readonly start: string;
-  readonly end: string;
-}
+/** One labelled attack or confounder (labels.ndjson / confounders.ndjson); schema in labels.ts. */
+export type Label = Readonly<LabelRecord>;
 
 export interface LeakRecord {
   readonly email: string;

@@ -136,7 +136,7 @@ class Script {
       detector,
       ...(extra.userPrincipalName !== undefined ? { userPrincipalName: extra.userPrincipalName } : {}),
       ...(extra.ipAddress !== undefined ? { ipAddress: extra.ipAddress } : {}),
-      signInIds: ids,
+      signInIds: [...ids],
       start: iso(start),
       end: iso(end),
     });
