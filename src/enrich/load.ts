@@ -26,8 +26,14 @@ export interface EnrichmentRuntime {
 /** The name the composition root uses. */
 export type Enrichment = EnrichmentRuntime;
 
+/** Seconds between downloads of lists added from a URL (6 h: the usual feeds change a few times a day). */
+export const DEFAULT_URL_REFRESH_SECONDS = 6 * 3600;
+
 export interface LoadOptions {
+  /** 0 turns polling off (tests, one-shot CLI ingest). */
   readonly listPollSeconds?: number;
+  /** 0 turns URL refresh off. */
+  readonly urlRefreshSeconds?: number;
   onListReload?(s: ReloadSummary): void;
 }
 
@@ -44,12 +50,25 @@ export async function loadEnrichmentData(
   const enrich = createEnricher({ geo, asn, ua: createUserAgentParser(), lists: catalog.registry });
   const seconds = options.listPollSeconds ?? DEFAULT_LIST_POLL_SECONDS;
   if (seconds > 0) catalog.startPolling(seconds, options.onListReload);
+  const refresh = options.urlRefreshSeconds ?? DEFAULT_URL_REFRESH_SECONDS;
+  let refreshTimer: NodeJS.Timeout | undefined;
+  if (refresh > 0) {
+    refreshTimer = setInterval(() => {
+      catalog.refreshSources().then(
+        (s) => options.onListReload?.(s),
+        (e: unknown) => options.onListReload?.({ loaded: [], removed: [], failed: [{ list: 'index.json', reason: String(e) }] }),
+      );
+    }, refresh * 1000);
+    // A refresh schedule must never keep a CLI process alive.
+    refreshTimer.unref();
+  }
   return {
     enrich,
     lists: catalog,
     initialLists,
     async close() {
       catalog.close();
+      if (refreshTimer !== undefined) clearInterval(refreshTimer);
     },
   };
 }
