@@ -1,0 +1,51 @@
+import { describe, it, expect } from 'vitest';
+import { aggregateRiskyUsers } from './risky-users.ts';
+import type { Detection } from '../../schema/detections.ts';
+import type { RiskyUserRecord } from '../../schema/risk.ts';
+
+const det = (id: string, detector: Detection['detector'], severity: Detection['severity'], upn: string, at: string, evidence: Record<string, unknown> = {}): Detection => ({
+  id,
+  detector,
+  severity,
+  detectedDateTime: at,
+  userPrincipalName: upn,
+  signInId: `s-${id}`,
+  evidence,
+  logOnly: false,
+});
+
+describe('D7 risky users', () => {
+  const ds = [
+    det('1', 'D2', 'low', 'a@x', '2026-11-02T08:00:00.000Z'),
+    det('2', 'D6', 'medium', 'b@x', '2026-11-02T08:00:00.000Z'),
+    det('3', 'D3', 'medium', 'c@x', '2026-11-02T08:00:00.000Z'),
+    det('4', 'D6', 'medium', 'c@x', '2026-11-03T08:00:00.000Z'),
+    det('5', 'D8', 'medium', 'c@x', '2026-11-03T09:00:00.000Z'),
+    det('6', 'D4', 'medium', 'd@x', '2026-11-02T08:00:00.000Z', { outcome: 'credentialFailure' }),
+    det('7', 'D4', 'high', 'e@x', '2026-11-02T08:00:00.000Z', { outcome: 'success' }),
+    { ...det('8', 'D1', 'high', 'f@x', '2026-11-02T08:00:00.000Z'), logOnly: true },
+  ];
+
+  it('aggregates levels from severities with the contributing detections; spray targets and log-only do not count', () => {
+    const r = aggregateRiskyUsers(ds);
+    expect(r.map((u) => [u.userPrincipalName, u.riskLevel, u.riskState])).toEqual([
+      ['c@x', 'high', 'atRisk'],
+      ['e@x', 'high', 'atRisk'],
+      ['b@x', 'medium', 'atRisk'],
+      ['a@x', 'low', 'atRisk'],
+    ]);
+    expect(r[0]?.contributing.map((c) => c.id)).toEqual(['3', '4', '5']);
+  });
+
+  it('dismissed clears detections before it; confirmedCompromised stays high', () => {
+    const states = new Map<string, RiskyUserRecord>([
+      ['c@x', { userKey: 'c@x', userPrincipalName: 'c@x', state: 'dismissed', stateAt: '2026-11-03T08:30:00.000Z', updatedBy: 'admin' }],
+      ['z@x', { userKey: 'z@x', userPrincipalName: 'z@x', state: 'confirmedCompromised', stateAt: '2026-11-01T00:00:00.000Z', updatedBy: 'admin' }],
+    ]);
+    const r = aggregateRiskyUsers(ds, states);
+    const c = r.find((u) => u.userKey === 'c@x');
+    expect(c?.contributing.map((x) => x.id)).toEqual(['5']);
+    expect(c?.riskLevel).toBe('medium');
+    expect(r.find((u) => u.userKey === 'z@x')).toMatchObject({ riskLevel: 'high', riskState: 'confirmedCompromised' });
+  });
+});
