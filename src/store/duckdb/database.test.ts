@@ -96,3 +96,30 @@ describe('DuckDb query helper', () => {
     expect(() => timestampFromIso('yesterday')).toThrow('not a timestamp');
   });
 });
+
+describe('idle checkpoint', () => {
+  it('folds the WAL into the database file once writes pause, and not while they continue', async () => {
+    const { mkdtempSync, rmSync, statSync, existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dir = mkdtempSync(path.join(tmpdir(), 'authlens-ckpt-'));
+    const file = path.join(dir, 'x.duckdb');
+    const instance = await DuckDBInstance.create(file, { checkpoint_threshold: '1GB' });
+    const fileDb = new DuckDbDatabase(instance, await instance.connect(), { idleCheckpointMs: 500 });
+    const walSize = (): number => (existsSync(`${file}.wal`) ? statSync(`${file}.wal`).size : 0);
+    try {
+      await fileDb.run('CREATE TABLE big AS SELECT range AS i, repeat(\'x\', 100) AS s FROM range(20000)');
+      for (let i = 0; i < 5; i++) {
+        await fileDb.run('INSERT INTO big SELECT range, \'y\' FROM range(1000)');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(walSize()).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(walSize()).toBe(0);
+      expect(await fileDb.one('SELECT count(*) AS n FROM big')).toEqual({ n: 25000 });
+    } finally {
+      await fileDb.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -54,11 +54,26 @@ function rowObjects(names: readonly string[], rows: readonly (readonly DuckDBVal
 /** A FIFO mutex: each caller runs after the previous one settled. */
 class Serial {
   private tail: Promise<unknown> = Promise.resolve();
+  /** Callers queued or running. */
+  pending = 0;
   run<R>(fn: () => Promise<R>): Promise<R> {
-    const next = this.tail.then(fn, fn);
+    this.pending++;
+    const next = this.tail.then(fn, fn).finally(() => {
+      this.pending--;
+    });
     this.tail = next.catch(() => undefined);
     return next;
   }
+}
+
+export interface DuckDbDatabaseOptions {
+  /**
+   * Run CHECKPOINT once no write has come for this long (ms); 0 disables.
+   * With a high checkpoint_threshold this moves the cost of compressing new
+   * rows out of the appends' path and does it once per burst instead of once
+   * per batch (see docs/adr/0001-embedded-store-duckdb.md).
+   */
+  readonly idleCheckpointMs?: number;
 }
 
 export class DuckDbDatabase implements DuckDb {
@@ -67,11 +82,29 @@ export class DuckDbDatabase implements DuckDb {
   private created = 0;
   private readonly writes = new Serial();
   private closed = false;
+  private checkpointTimer: NodeJS.Timeout | undefined;
+  private readonly idleCheckpointMs: number;
 
   constructor(
     readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
-  ) {}
+    options: DuckDbDatabaseOptions = {},
+  ) {
+    this.idleCheckpointMs = options.idleCheckpointMs ?? 0;
+  }
+
+  /** Re-arms the idle checkpoint after every write. */
+  private afterWrite(): void {
+    if (this.idleCheckpointMs <= 0 || this.closed) return;
+    clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = setTimeout(() => {
+      if (this.closed || this.writes.pending > 0) return;
+      // A failed checkpoint is retried by DuckDB at the next one or at close; nothing to report to a caller.
+      this.writes.run(() => this.connection.run('CHECKPOINT')).catch(() => undefined);
+    }, this.idleCheckpointMs);
+    // Never keeps the process alive on its own.
+    this.checkpointTimer.unref();
+  }
 
   private async acquire(): Promise<DuckDBConnection> {
     if (this.closed) throw new Error('the store is closed');
@@ -132,6 +165,7 @@ export class DuckDbDatabase implements DuckDb {
   run(sql: string, params?: SqlParams): Promise<number> {
     return this.writes.run(async () => {
       const result = await this.connection.run(sql, toParams(params));
+      this.afterWrite();
       return result.rowsChanged;
     });
   }
@@ -148,6 +182,7 @@ export class DuckDbDatabase implements DuckDb {
         throw err;
       }
       await conn.run('COMMIT');
+      this.afterWrite();
       return value;
     });
   }
@@ -157,6 +192,7 @@ export class DuckDbDatabase implements DuckDb {
     if (this.closed) return;
     await this.writes.run(async () => undefined);
     this.closed = true;
+    clearTimeout(this.checkpointTimer);
     for (const c of this.idle.splice(0)) c.closeSync();
     this.connection.closeSync();
     this.instance.closeSync();

@@ -45,9 +45,18 @@ export interface DuckDbStore extends Store {
 /** Files opened by this process: DuckDB would let a second instance open the same file and corrupt it. */
 const openInThisProcess = new Set<string>();
 
+/**
+ * WAL size that forces a checkpoint inside a COMMIT. DuckDB's 16 MB meant a
+ * checkpoint (re-compressing the open row group) in nearly every 50k-row
+ * append; with 256 MB appends stay fast and the idle checkpoint does the work.
+ */
+const CHECKPOINT_THRESHOLD = '256MB';
+/** Quiet time after the last write before the store checkpoints on its own. */
+const IDLE_CHECKPOINT_MS = 2000;
+
 async function createInstance(file: string, dataDir: string): Promise<DuckDBInstance> {
   try {
-    return await DuckDBInstance.create(file);
+    return await DuckDBInstance.create(file, { checkpoint_threshold: CHECKPOINT_THRESHOLD });
   } catch (err) {
     const pid = lockHolderPid(err instanceof Error ? err.message : String(err));
     if (pid !== null) throw new DataDirLockedError(dataDir, pid, { cause: err });
@@ -82,7 +91,9 @@ export async function openDuckDbStore(opts: OpenDuckDbOptions): Promise<DuckDbSt
     lockKey = file;
     openInThisProcess.add(file);
   }
-  const db = new DuckDbDatabase(instance, await instance.connect());
+  const db = new DuckDbDatabase(instance, await instance.connect(), {
+    idleCheckpointMs: file === ':memory:' ? 0 : IDLE_CHECKPOINT_MS,
+  });
   try {
     await migrate(db);
     await checkSignInColumns(db);
