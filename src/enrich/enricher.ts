@@ -10,7 +10,8 @@ import type { TenantId } from '../schema/tenants.ts';
 import type { AsnLookup } from './asn.ts';
 import { CITY_RADIUS_KM, REGION_RADIUS_KM, countryRadiusKm } from './geo-radius.ts';
 import { NO_GEO, type GeoLookup } from './geoip.ts';
-import { ipToNum, type IpNum } from './ip-num.ts';
+import { parsedToNum, type IpNum } from './ip-num.ts';
+import { parseIp } from '../schema/ip.ts';
 import { scopeOfNum } from './ip-scope.ts';
 import type { IpListRegistry } from './ip-lists/registry.ts';
 import { Lru } from './lru.ts';
@@ -74,17 +75,19 @@ export function createEnricher(deps: EnricherDeps): Enricher {
     if (ip === undefined || ip === '') return NO_IP;
     const hit = cache.get(ip);
     if (hit !== undefined) return hit;
-    const num = ipToNum(ip);
+    const parsed = parseIp(ip);
     let facts: IpFacts;
-    if (num === undefined) facts = NO_IP;
+    if (parsed === undefined) facts = NO_IP;
     else {
+      const num = parsedToNum(parsed);
       const scope = scopeOfNum(num);
       if (scope !== 'public') facts = { num, geo: NO_GEO, network: { scope } };
       else {
         const as = deps.asn.lookup(num);
         facts = {
           num,
-          geo: deps.geo.lookup(ip, num.version),
+          // The canonical spelling: an IPv4-mapped IPv6 literal is looked up as the IPv4 address.
+          geo: deps.geo.lookup(parsed.canonical, num.version),
           network: as === undefined ? { scope } : { scope, asn: as.asn, asOrg: as.org },
         };
       }

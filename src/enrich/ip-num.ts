@@ -3,7 +3,7 @@
  * unsigned 32-bit number; IPv6 is two unsigned 64-bit halves as bigint, so
  * typed arrays (BigUint64Array) can hold them compactly.
  */
-import { parseIp } from '../schema/ip.ts';
+import { parseIp, type ParsedIp } from '../schema/ip.ts';
 
 export type IpNum = { readonly version: 4; readonly v4: number } | { readonly version: 6; readonly hi: bigint; readonly lo: bigint };
 
@@ -47,9 +47,12 @@ export function splitV6(n: bigint): { hi: bigint; lo: bigint } {
 /** Parses any IP literal into numbers; IPv6 with an embedded IPv4 tail is normalised by parseIp first. */
 export function ipToNum(raw: string): IpNum | undefined {
   const ip = parseIp(raw);
-  if (ip === undefined) return undefined;
+  return ip === undefined ? undefined : parsedToNum(ip);
+}
+
+export function parsedToNum(ip: ParsedIp): IpNum {
   if (ip.version === 4) return { version: 4, v4: v4ToInt(ip.canonical) };
-  // URL canonicalisation may keep a dotted tail (e.g. ::1.2.3.4 stays as hex groups, but be safe).
+  // WHATWG canonicalisation turns a dotted tail into hex groups; kept as a guard should that change.
   const text = ip.canonical.includes('.') ? expandDottedTail(ip.canonical) : ip.canonical;
   const n = v6ToBigInt(text);
   return { version: 6, hi: n >> 64n, lo: n & MASK64 };
