@@ -1,14 +1,70 @@
+/**
+ * `authlens directory import --tenant ID FILE...`: authlens directory JSON or
+ * Microsoft Graph list responses ({"value":[...]}) of users, groups,
+ * applications/servicePrincipals and directoryRoles with members; one or
+ * several files ('-' reads stdin). Nothing is imported when any file is bad.
+ */
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { countsOf, mergeImports, readDirectoryImport } from '../../directory/directory-import.ts';
+import type { DirectorySnapshot } from '../../schema/directory.ts';
 import { CliError } from '../cli-error.ts';
+import { globalOptions } from '../global-options.ts';
+import { withRuntime } from '../runtime.ts';
+import { cliIo } from '../io.ts';
 
-// Placeholder until the command lands; it says so instead of pretending.
+async function readText(file: string): Promise<string> {
+  if (file === '-') {
+    const parts: Buffer[] = [];
+    for await (const c of cliIo().stdin) parts.push(Buffer.isBuffer(c) ? c : Buffer.from(c));
+    return Buffer.concat(parts).toString('utf8');
+  }
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    throw new CliError(`cannot read ${file}`);
+  }
+}
+
 export function register(program: Command): void {
-  program
-    .command('directory')
-    .description('(not available yet)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      throw new CliError('authlens directory is not available in this build yet');
+  const directory = program.command('directory').description('the directory snapshot: users, groups, applications, roles, licences');
+  directory
+    .command('import')
+    .description('import users, groups, applications and roles (authlens JSON or Graph list responses)')
+    .requiredOption('--tenant <id>', 'tenant to import into')
+    .argument('<files...>', "JSON files; '-' reads standard input")
+    .action(async (files: string[], opts: { tenant: string }, cmd: Command) => {
+      const g = globalOptions(cmd);
+      const io = cliIo();
+      const parts: Array<Partial<DirectorySnapshot>> = [];
+      const detected: string[] = [];
+      for (const file of files) {
+        let doc: unknown;
+        try {
+          doc = JSON.parse(await readText(file));
+        } catch (err) {
+          if (err instanceof CliError) throw err;
+          throw new CliError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+        }
+        const r = readDirectoryImport(doc);
+        if (!r.ok) {
+          const lines = r.problems.slice(0, 10).map((p) => `  ${file}:${p.field === '' ? '(document)' : p.field}: ${p.reason}`);
+          throw new CliError(`nothing imported; ${file} has problems:\n${lines.join('\n')}`);
+        }
+        parts.push(r.snapshot);
+        detected.push(...r.detected);
+      }
+      const snapshot = mergeImports(parts);
+      await withRuntime(g.dataDir, async (rt) => {
+        if ((await rt.store.control.getTenant(opts.tenant)) === undefined) throw new CliError(`tenant '${opts.tenant}' does not exist`);
+        await rt.store.control.importDirectory(opts.tenant, snapshot);
+      });
+      const counts = countsOf(snapshot);
+      if (g.json) io.stdout.write(`${JSON.stringify({ tenant: opts.tenant, detected, ...counts })}\n`);
+      else {
+        io.stdout.write(
+          `imported into ${opts.tenant} (${detected.join(', ')}): ${counts.users} users, ${counts.groups} groups, ${counts.applications} applications, ${counts.roles} roles\n`,
+        );
+      }
     });
 }
