@@ -31,9 +31,11 @@ function appByName(org: Organisation, name: string): SimApp {
   return app;
 }
 
-function pickApp(rng: Rng, p: Person, background: boolean): SimApp {
-  const pool = background ? p.apps.filter((a) => a.background === true) : p.apps;
-  return rng.weighted((pool.length > 0 ? pool : p.apps).map((a) => ({ item: a, weight: a.weight })));
+function pickApp(rng: Rng, p: Person, background: boolean, device: Device): SimApp {
+  const kind = device.profile.kind;
+  const fits = p.apps.filter((a) => a.only === undefined || a.only === kind);
+  const pool = background ? fits.filter((a) => a.background === true) : fits;
+  return rng.weighted((pool.length > 0 ? pool : fits).map((a) => ({ item: a, weight: a.weight })));
 }
 
 /** Working-time instants with a lunch dip: fewer sign-ins between 12:00 and 13:30 local. */
@@ -72,7 +74,7 @@ export function generatePersonDay(ctx: DayContext, p: Person, day: number): void
     if (!weekend && rng.chance(0.05)) {
       const t = localToUtc(p.city.tz, day, rng.normal(9, 1, 7, 12));
       const dev = p.devices[p.devices.length - 1] ?? p.devices[0];
-      if (dev !== undefined) emitSignIn(ctx, p, t, pickApp(rng, p, true), p.homeIp, dev, false, 50057);
+      if (dev !== undefined) emitSignIn(ctx, p, t, pickApp(rng, p, true, dev), p.homeIp, dev, false, 50057);
     }
     return;
   }
@@ -93,7 +95,7 @@ export function generatePersonDay(ctx: DayContext, p: Person, day: number): void
     const useMobile = mobile !== undefined && (weekend ? rng.chance(0.7) : rng.chance(first ? 0.1 : 0.3));
     const device = useMobile ? mobile : desktop;
     const ip = useMobile ? where.mobileIp : where.desktopIp;
-    const app = first ? appByName(ctx.org, rng.chance(0.5) ? 'OfficeHome' : 'Microsoft Teams') : pickApp(rng, p, !interactive);
+    const app = first ? appByName(ctx.org, rng.chance(0.5) ? 'OfficeHome' : 'Microsoft Teams') : pickApp(rng, p, !interactive, device);
     if (first && interactive) emitFirstSignInPrelude(ctx, p, t, app, ip, device);
     const mfa = interactive && (app.mfa === true || (first && rng.chance(0.3))) ? p.mfaMethod : undefined;
     emitSignIn(ctx, p, t, app, ip, device, interactive, 0, mfa);
@@ -115,7 +117,7 @@ export function generatePersonDay(ctx: DayContext, p: Person, day: number): void
   }
   if (mobile !== undefined && rng.chance(0.12)) {
     const t = localToUtc(p.city.tz, day, rng.normal(20.5, 1, 19, 22.5));
-    emitSignIn(ctx, p, t, pickApp(rng, p, true), p.mobileIp, mobile, false, 0);
+    emitSignIn(ctx, p, t, pickApp(rng, p, true, mobile), p.mobileIp, mobile, false, 0);
   }
   const saas = p.apps.filter((a) => a.saas === true);
   if (saas.length > 0 && rng.chance(0.3)) {

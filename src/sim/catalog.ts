@@ -18,6 +18,10 @@ export interface AppDef {
   readonly departments?: readonly string[];
   /** Token-refresh heavy (desktop/mobile clients): most of its sign-ins are non-interactive. */
   readonly background?: boolean;
+  /** A native client that exists on one kind of device only. */
+  readonly only?: 'desktop' | 'mobile';
+  /** Mail: the one workload Exchange ActiveSync and IMAP clients reach. */
+  readonly mail?: boolean;
 }
 
 export const DEPARTMENTS = [
@@ -52,20 +56,20 @@ export const DEPARTMENT_WEIGHTS: Readonly<Record<Department, number>> = {
 export const SIGN_IN_ASSISTANT = 'Microsoft Online Services Sign-In Assistant';
 
 export const APPS: readonly AppDef[] = [
-  { displayName: 'Office 365 Exchange Online', appId: '00000002-0000-0ff1-ce00-000000000000', weight: 30, background: true },
+  { displayName: 'Office 365 Exchange Online', appId: '00000002-0000-0ff1-ce00-000000000000', weight: 30, background: true, mail: true },
   { displayName: 'Office 365 SharePoint Online', appId: '00000003-0000-0ff1-ce00-000000000000', weight: 16, background: true },
   { displayName: 'Microsoft Teams', appId: '1fec8e78-bce4-4aaf-ab1b-5451cc387264', weight: 26, background: true },
   { displayName: 'Microsoft Office', appId: 'd3590ed6-52b3-4102-aeff-aad2292ab01c', weight: 10, background: true },
   { displayName: 'OfficeHome', appId: '4765445b-32c6-49b0-83e6-1d93765276ca', weight: 8 },
-  { displayName: 'OneDrive SyncEngine', appId: 'ab9b8c07-8f02-4f72-87fa-80105867a763', weight: 6, background: true },
+  { displayName: 'OneDrive SyncEngine', appId: 'ab9b8c07-8f02-4f72-87fa-80105867a763', weight: 6, background: true, only: 'desktop' },
   { displayName: 'Microsoft Authentication Broker', appId: '29d9ed98-a469-4536-ade2-f981bc1d605e', weight: 5, background: true },
   { displayName: 'Microsoft Edge', appId: 'ecd6b820-32c2-49b6-98a6-444530e5a77a', weight: 3, background: true },
-  { displayName: 'Outlook Mobile', appId: '27922004-5251-4030-b22d-91ecd9a37ea4', weight: 5, background: true },
+  { displayName: 'Outlook Mobile', appId: '27922004-5251-4030-b22d-91ecd9a37ea4', weight: 5, background: true, only: 'mobile', mail: true },
   { displayName: 'Microsoft Intune Company Portal', appId: '9ba1a5c7-f17a-4de9-a1f1-6178c8d51223', weight: 1 },
   { displayName: 'Power BI Service', weight: 3, departments: ['Finance', 'Sales', 'Operations', 'Product'] },
   { displayName: 'Azure Portal', appId: 'c44b4083-3bb0-49c1-b47d-974e53cbdf3c', weight: 4, mfa: true, departments: ['Engineering', 'IT', 'Security'] },
-  { displayName: 'Microsoft Azure CLI', appId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46', weight: 2, mfa: true, departments: ['Engineering', 'IT'] },
-  { displayName: 'Microsoft Azure PowerShell', appId: '1950a258-227b-4e31-a9cf-717495945fc2', weight: 1, mfa: true, departments: ['IT', 'Security'] },
+  { displayName: 'Microsoft Azure CLI', appId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46', weight: 2, mfa: true, only: 'desktop', departments: ['Engineering', 'IT'] },
+  { displayName: 'Microsoft Azure PowerShell', appId: '1950a258-227b-4e31-a9cf-717495945fc2', weight: 1, mfa: true, only: 'desktop', departments: ['IT', 'Security'] },
   { displayName: 'Microsoft 365 Security and Compliance Center', weight: 1, mfa: true, departments: ['Security', 'Legal'] },
   { displayName: 'Salesforce', weight: 8, saas: true, provisioned: true, mfa: true, departments: ['Sales', 'Marketing', 'Customer Support'] },
   { displayName: 'Workday', weight: 3, saas: true, provisioned: true, mfa: true },

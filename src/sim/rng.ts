@@ -88,10 +88,18 @@ export class Rng {
     return last.item;
   }
 
-  /** Approximately normal (sum of uniforms), clamped to [min, max]. */
+  /**
+   * Approximately normal (sum of uniforms), truncated to [min, max] by
+   * redrawing: clamping would pile values on the bounds (e.g. sign-ins at
+   * exactly 19:00:00).
+   */
   normal(mean: number, sd: number, min = -Infinity, max = Infinity): number {
-    const z = this.next() + this.next() + this.next() + this.next() - 2;
-    return Math.min(max, Math.max(min, mean + z * sd * 1.732));
+    for (let tries = 0; tries < 20; tries++) {
+      const z = this.next() + this.next() + this.next() + this.next() - 2;
+      const v = mean + z * sd * 1.732;
+      if (v >= min && v <= max) return v;
+    }
+    return min + this.next() * (max - min);
   }
 
   /** k distinct items (or all when fewer), in random order. */

@@ -1,6 +1,6 @@
 /** Turns a simulated action into a native `signIn` record with Entra-consistent codes and outcome. */
 import type { SignIn, SignInOutcome } from '../schema/events.ts';
-import type { DeviceProfile } from './catalog.ts';
+import type { AppDef, DeviceProfile } from './catalog.ts';
 import type { GeoIp } from './geo-pool.ts';
 import type { Device, SimApp } from './model.ts';
 import { iso } from './time.ts';
@@ -46,6 +46,18 @@ export interface SignInSpec {
   readonly clientApp?: string;
 }
 
+/**
+ * Entra's clientAppUsed for a sign-in: ActiveSync only reaches mail, token
+ * refreshes and native clients are "Mobile Apps and Desktop clients", the rest
+ * of interactive traffic is the browser; legacy tools keep their own.
+ */
+export function clientAppFor(profile: DeviceProfile, app: AppDef, interactive: boolean): string {
+  if (profile.clientApp === 'Exchange ActiveSync') return app.mail === true ? 'Exchange ActiveSync' : 'Mobile Apps and Desktop clients';
+  if (profile.clientApp === 'Other clients' || profile.clientApp === 'IMAP4') return profile.clientApp;
+  if (!interactive || app.background === true) return 'Mobile Apps and Desktop clients';
+  return 'Browser';
+}
+
 function isDevice(d: Device | DeviceProfile): d is Device {
   return 'profile' in d;
 }
@@ -79,7 +91,7 @@ export function makeSignIn(s: SignInSpec): SignIn {
     resourceId: resource.id,
     resourceDisplayName: resource.name,
     ipAddress: s.ip.ip,
-    clientAppUsed: s.clientApp ?? profile.clientApp,
+    clientAppUsed: s.clientApp ?? clientAppFor(profile, s.app, s.interactive),
     isInteractive: s.interactive,
     status: reason === undefined ? { errorCode: 0 } : { errorCode: s.code, failureReason: reason },
     outcome,

@@ -164,6 +164,24 @@ describe('simulate: events', () => {
     }
   });
 
+  it('client apps fit the app and the device: ActiveSync only for mail, token refreshes never in a browser, native apps on their platform', () => {
+    const mail = new Set(['Office 365 Exchange Online', 'Outlook Mobile']);
+    const mobileOs = (os: string) => os.startsWith('Ios') || os.startsWith('Android');
+    for (const s of signIns) {
+      if (s.clientAppUsed === 'Exchange ActiveSync') expect(mail.has(s.appDisplayName ?? ''), s.appDisplayName).toBe(true);
+      if (!s.isInteractive) expect(s.clientAppUsed).not.toBe('Browser');
+      const os = s.deviceDetail?.operatingSystem ?? '';
+      if (s.appDisplayName === 'Outlook Mobile') expect(mobileOs(os), os).toBe(true);
+      if (s.appDisplayName === 'OneDrive SyncEngine') expect(mobileOs(os), os).toBe(false);
+    }
+  });
+
+  it('no pile-up of sign-ins on exact hours (times are not clamped)', () => {
+    const onTheHour = signIns.filter((s) => s.createdDateTime.endsWith(':00:00.000Z')).length;
+    // Uniform seconds would put about 1 in 3,600 there.
+    expect(onTheHour).toBeLessThan(signIns.length / 1000 + 5);
+  });
+
   it('user agents agree with the device detail', () => {
     for (const s of signIns.slice(0, 5000)) {
       const os = s.deviceDetail?.operatingSystem ?? '';
