@@ -64,11 +64,27 @@ function renderNav() {
   nav.hidden = false;
 }
 
+/** Evidence and other JSON cells: a compact "key: value" list, nested values inline. */
+function jsonCell(value) {
+  let v = value;
+  if (typeof v === 'string') {
+    try { v = JSON.parse(v); } catch { return v; }
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return h('code', {}, JSON.stringify(v));
+  const list = h('ul', { class: 'kv' });
+  for (const [k, x] of Object.entries(v)) {
+    const shown = typeof x === 'object' && x !== null ? JSON.stringify(x) : String(x);
+    list.append(h('li', {}, h('span', { class: 'k' }, `${k}: `), shown.length > 160 ? `${shown.slice(0, 160)}…` : shown));
+  }
+  return list;
+}
+
+/** Columns the portal leaves to downloads and the API. */
+const HIDDEN_COLUMNS = new Set(['detectionId', 'logOnly']);
+
 function cell(value, type) {
   if (value === null || value === undefined) return '';
-  if (type === 'json' || typeof value === 'object') {
-    return h('code', {}, JSON.stringify(value));
-  }
+  if (type === 'json' || typeof value === 'object') return jsonCell(value);
   if (type === 'datetime' && typeof value === 'string') return value.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
   return String(value);
 }
@@ -139,8 +155,10 @@ async function runReport(def) {
   try {
     const view = await api(`${base}?${reportQuery(form, { view: 'portal' }).toString()}`);
     const rows = view.rows || [];
-    const columns = def.columns && def.columns.length ? def.columns : Object.keys(rows[0] || {}).map((n) => ({ name: n, title: n }));
-    const selectable = def.ignorable && session.role === 'global-admin';
+    const all = def.columns && def.columns.length ? def.columns : Object.keys(rows[0] || {}).map((n) => ({ name: n, title: n }));
+    const columns = all.filter((c) => !HIDDEN_COLUMNS.has(c.name));
+    // Anomaly rows carry a detectionId; only a global admin may ignore (the API checks the licence too).
+    const selectable = def.section === 'anomalous activity' && all.some((c) => c.name === 'detectionId') && session.role === 'global-admin';
     const head = h('tr');
     if (selectable) head.append(h('th', { scope: 'col' }, h('span', { class: 'skip' }, 'Select')));
     for (const c of columns) head.append(h('th', { scope: 'col' }, c.title));
