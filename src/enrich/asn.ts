@@ -67,7 +67,8 @@ class OrgPool {
     let i = this.#index.get(name);
     if (i === undefined) {
       i = this.names.length;
-      this.names.push(name);
+      // A fresh copy: a slice of a read chunk would keep the whole 64 KB chunk alive (~30 MB in all).
+      this.names.push(Buffer.from(name, 'utf8').toString('utf8'));
       this.#index.set(name, i);
     }
     return i;

@@ -14,7 +14,7 @@ import { parsedToNum, type IpNum } from './ip-num.ts';
 import { parseIp } from '../schema/ip.ts';
 import { scopeOfNum } from './ip-scope.ts';
 import type { IpListRegistry } from './ip-lists/registry.ts';
-import { Lru } from './lru.ts';
+import { BoundedCache } from './bounded-cache.ts';
 import type { UserAgentParser } from './user-agent.ts';
 
 export interface EnricherDeps {
@@ -69,7 +69,7 @@ export function givenLocationToGeo(loc: SignInLocation | undefined): Geo | undef
 }
 
 export function createEnricher(deps: EnricherDeps): Enricher {
-  const cache = new Lru<string, IpFacts>(deps.ipCacheSize ?? 50_000);
+  const cache = new BoundedCache<string, IpFacts>(deps.ipCacheSize ?? 50_000);
 
   function factsFor(ip: string | undefined): IpFacts {
     if (ip === undefined || ip === '') return NO_IP;

@@ -1,7 +1,7 @@
 /** What a User-Agent string says about OS, browser and device, via ua-parser-js 1.x (MIT), cached. */
 import { UAParser } from 'ua-parser-js';
 import type { UserAgentInfo } from '../schema/enrichment.ts';
-import { Lru } from './lru.ts';
+import { BoundedCache } from './bounded-cache.ts';
 
 export interface UserAgentParser {
   parse(userAgent: string | undefined): UserAgentInfo;
@@ -40,7 +40,7 @@ export function parseUserAgentUncached(ua: string): UserAgentInfo {
 
 /** A parser with an LRU of `capacity` distinct user agents (they repeat heavily across sign-ins). */
 export function createUserAgentParser(capacity = 10_000): UserAgentParser {
-  const cache = new Lru<string, UserAgentInfo>(capacity);
+  const cache = new BoundedCache<string, UserAgentInfo>(capacity);
   return {
     parse(ua) {
       if (ua === undefined || ua.trim() === '') return UNKNOWN_UA;
