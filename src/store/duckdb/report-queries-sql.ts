@@ -79,7 +79,7 @@ const FLAGGED_COLUMNS: SuppressionColumns = {
   upn: 'lower(coalesce(d.upn, s.upn))',
   ip: 'coalesce(d.ip, s.ip)',
   asn: 's.asn',
-  country: 'upper(coalesce(s.geo_country, s.given_country))',
+  country: 's.country',
   detector: 'd.detector',
 };
 
@@ -94,19 +94,43 @@ function suppressedPredicate(sup: SuppressionSets, c: SuppressionColumns): strin
   return ors.length === 0 ? 'FALSE' : `(${ors.join(' OR ')})`;
 }
 
-/** Detections of the given detectors in range joined to their sign-in, minus ignored and suppressed ones. */
+/**
+ * Detections of the given detectors in range with their sign-in's fields (from
+ * report_flagged_signins, which fillFlaggedSql keeps up to date), minus ignored
+ * and suppressed ones.
+ */
 function flaggedSignIns(detectors: readonly string[], sup: SuppressionSets, w: Where): string {
   return `SELECT d.id AS detection_id, d.detector, d.severity, d.time AS d_time, d.signin_id, d.evidence, d.log_only,
-    lower(coalesce(d.upn, s.upn)) AS upn, coalesce(d.ip, s.ip) AS ip, s.time AS s_time, s.app_name,
-    ${LOCATION('s')} AS location
+    lower(coalesce(d.upn, s.upn)) AS upn, coalesce(d.ip, s.ip) AS ip, s.s_time, s.app_name, s.location
   FROM detections d
-  LEFT JOIN signins s ON s.tenant = d.tenant AND s.id = d.signin_id
+  LEFT JOIN report_flagged_signins s ON s.tenant = d.tenant AND s.detection_id = d.id
   WHERE d.tenant = $tenant AND ${RANGE('d.time')}
     AND d.detector IN (${sqlList(detectors)})
     AND d.ignored_at IS NULL
     AND NOT coalesce(${suppressedPredicate(sup, FLAGGED_COLUMNS)}, FALSE)
     AND ${w.toString()}`;
 }
+
+/** The detections of a tenant that report_flagged_signins does not hold yet: how many, and the time span of their sign-ins' ids. */
+export const NEW_FLAGGED_SQL = `SELECT count(*) AS n, min(d.time) AS lo, max(d.time) AS hi
+  FROM detections d
+  WHERE d.tenant = $tenant AND NOT EXISTS (SELECT 1 FROM report_flagged_signins f WHERE f.tenant = d.tenant AND f.detection_id = d.id)`;
+
+/**
+ * Copies the sign-in fields of new detections. The sign-in is looked up only
+ * within a day of the detections' span ($lo, $hi): a detection's time is its
+ * flagged sign-in's time (schema/detections.ts), and the window lets DuckDB
+ * skip every other row group of a time-ordered month of sign-ins.
+ */
+export const FILL_FLAGGED_SQL = `INSERT INTO report_flagged_signins
+  SELECT d.tenant, d.id, d.time, s.id IS NOT NULL, s.time, s.upn, s.ip, s.app_name, ${LOCATION('s')}, s.asn,
+    upper(coalesce(s.geo_country, s.given_country))
+  FROM detections d
+  LEFT JOIN (
+    SELECT * FROM signins
+    WHERE tenant = $tenant AND time >= CAST($lo AS TIMESTAMP) - INTERVAL 1 DAY AND time <= CAST($hi AS TIMESTAMP) + INTERVAL 1 DAY
+  ) s ON s.id = d.signin_id
+  WHERE d.tenant = $tenant AND NOT EXISTS (SELECT 1 FROM report_flagged_signins f WHERE f.tenant = d.tenant AND f.detection_id = d.id)`;
 
 function signInAnomaly(tenant: string, spec: ReportQuerySpec, sup: SuppressionSets): BuiltReportSql {
   const params = baseParams(tenant, spec);
@@ -136,8 +160,8 @@ function anomalousUsers(tenant: string, spec: ReportQuerySpec, sup: SuppressionS
   // D7 (the detections engineer's risk aggregation) gives level and state when it ran;
   // without it the level is the highest contributing severity and the state atRisk.
   return {
-    sql: `WITH base AS (${flaggedSignIns(CONTRIBUTING_DETECTORS, sup, w)}),
-  d7 AS (
+    sql: `WITH base AS MATERIALIZED (${flaggedSignIns(CONTRIBUTING_DETECTORS, sup, w)}),
+  d7 AS MATERIALIZED (
     SELECT lower(d.upn) AS upn, d.id, d.severity, d.evidence,
       row_number() OVER (PARTITION BY lower(d.upn) ORDER BY d.time DESC, d.id) AS rn
     FROM detections d
@@ -145,7 +169,7 @@ function anomalousUsers(tenant: string, spec: ReportQuerySpec, sup: SuppressionS
       AND d.upn IS NOT NULL AND ${w7.toString()}
       AND NOT coalesce(${suppressedPredicate(sup, { upn: 'lower(d.upn)', ip: 'd.ip', detector: 'd.detector' })}, FALSE)
   ),
-  agg AS (
+  agg AS MATERIALIZED (
     SELECT upn, max(${SEVERITY_RANK('severity')}) AS sev, count(*) AS n, max(d_time) AS last,
       to_json(list({'id': detection_id, 'detector': detector, 'severity': severity, 'detectedDateTime': ${iso('d_time')}}
         ORDER BY d_time DESC, detection_id)) AS dets

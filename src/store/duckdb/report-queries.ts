@@ -10,7 +10,15 @@ import type { PurgeCounts, ReportQueries, ReportQuerySpec } from '../ports.ts';
 import type { DuckDb } from './database.ts';
 import { eventColumns } from './event-rows.ts';
 import { cidrContains, parseCidr } from '../../schema/cidr.ts';
-import { buildReportSql, NO_SUPPRESSIONS, REPORT_DETECTORS, type BuiltReportSql, type SuppressionSets } from './report-queries-sql.ts';
+import {
+  buildReportSql,
+  FILL_FLAGGED_SQL,
+  NEW_FLAGGED_SQL,
+  NO_SUPPRESSIONS,
+  REPORT_DETECTORS,
+  type BuiltReportSql,
+  type SuppressionSets,
+} from './report-queries-sql.ts';
 import type { PlainValue } from './values.ts';
 
 const ANOMALY_REPORTS = new Set(Object.keys(REPORT_DETECTORS));
@@ -92,7 +100,18 @@ export function createReportQueries(db: DuckDb): ReportQueries {
     };
   }
 
+  /** Brings report_flagged_signins up to date with the tenant's detections (see migration 021). */
+  async function fillFlagged(tenant: string): Promise<void> {
+    const fresh = await db.one<{ n: number; lo: string | null; hi: string | null }>(NEW_FLAGGED_SQL, { tenant });
+    if (fresh === undefined || fresh.n === 0 || fresh.lo === null || fresh.hi === null) return;
+    const { lo, hi } = fresh;
+    await db.transaction(async (conn) => {
+      await conn.run(FILL_FLAGGED_SQL, { tenant, lo, hi });
+    });
+  }
+
   async function built(tenant: string, spec: ReportQuerySpec): Promise<BuiltReportSql> {
+    if (ANOMALY_REPORTS.has(spec.report)) await fillFlagged(tenant);
     return buildReportSql(tenant, spec, await activeSuppressions(tenant, spec));
   }
 
@@ -211,6 +230,7 @@ export function createReportQueries(db: DuckDb): ReportQueries {
         const del = async (table: string): Promise<number> =>
           (await conn.run(`DELETE FROM ${table} WHERE tenant = $1 AND time < CAST($2 AS TIMESTAMP)`, [tenant, before]))
             .rowsChanged;
+        await conn.run('DELETE FROM report_flagged_signins WHERE tenant = $1 AND d_time < CAST($2 AS TIMESTAMP)', [tenant, before]);
         return { signins: await del('signins'), events: await del('events'), detections: await del('detections') };
       });
     },
