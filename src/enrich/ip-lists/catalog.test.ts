@@ -92,6 +92,15 @@ describe('IpListCatalog', () => {
     expect(c.registry.lookup('t', '1.2.3.4')).toEqual([{ list: 'x', category: 'botnet' }]);
   });
 
+  it('concurrent writers (two processes adding at once) do not lose index entries', async () => {
+    const src = path.join(dir, 'src.txt');
+    await writeFile(src, '1.2.3.4\n');
+    const names = Array.from({ length: 8 }, (_, i) => `l${i}`);
+    // Separate catalog objects share nothing in memory, like separate CLI processes.
+    await Promise.all(names.map((name) => openIpListCatalog({ dataDir: dir }).add({ scope: 'global', name, category: 'botnet', source: src })));
+    expect((await openIpListCatalog({ dataDir: dir }).entries()).map((e) => e.name).sort()).toEqual(names);
+  });
+
   it('refuses bad names and a missing file, and leaves the index untouched', async () => {
     const c = openIpListCatalog({ dataDir: dir });
     await expect(c.add({ scope: 'global', name: '../evil', category: 'botnet', source: '/dev/null' })).rejects.toThrow(/list name/);

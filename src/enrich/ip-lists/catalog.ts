@@ -4,7 +4,7 @@
  * running server polls mtimes and reloads what changed, so no restart and no
  * IPC is needed. Layout and rules: docs/ip-lists.md.
  */
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
@@ -105,9 +105,42 @@ async function writeAtomic(file: string, text: string): Promise<void> {
 
 export class CatalogError extends Error {}
 
+/** How long a download may take before it is abandoned. */
+const FETCH_TIMEOUT_MS = 120_000;
+/** A lock older than this was left by a crashed writer. */
+const STALE_LOCK_MS = 30_000;
+
+/**
+ * Serialises index writers across processes (two `lists add` at once) with an
+ * exclusive lock file beside the index.
+ */
+async function withFileLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
+  await mkdir(path.dirname(lockPath), { recursive: true });
+  const deadline = Date.now() + STALE_LOCK_MS + 5_000;
+  for (;;) {
+    try {
+      const h = await open(lockPath, 'wx');
+      await h.close();
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const st = await stat(lockPath).catch(() => undefined);
+      if (st !== undefined && Date.now() - st.mtimeMs > STALE_LOCK_MS) await rm(lockPath, { force: true });
+      else if (Date.now() > deadline) throw new CatalogError(`${lockPath} is held by another writer`);
+      else await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(lockPath, { force: true });
+  }
+}
+
 export function openIpListCatalog(options: IpListCatalogOptions): IpListCatalog {
   const dir = path.join(options.dataDir, 'lists');
   const indexPath = path.join(dir, 'index.json');
+  const lockPath = path.join(dir, 'index.json.lock');
   const registry = options.registry ?? createIpListRegistry();
   const doFetch = options.fetch ?? fetch;
   const now = options.now ?? (() => new Date());
@@ -134,7 +167,7 @@ export function openIpListCatalog(options: IpListCatalogOptions): IpListCatalog 
 
   async function readSource(source: string): Promise<string> {
     if (isUrl(source)) {
-      const res = await doFetch(source);
+      const res = await doFetch(source, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
       if (!res.ok) throw new CatalogError(`GET ${source}: HTTP ${res.status}`);
       return await res.text();
     }
@@ -152,7 +185,6 @@ export function openIpListCatalog(options: IpListCatalogOptions): IpListCatalog 
     const text = await readSource(source);
     const parsed = parseIpList(text, { format: req.format, minCount: req.minCount, sourceName: source });
     const file = storedFile(req.scope, req.name);
-    await writeAtomic(path.join(dir, file), text);
     const entry: IndexEntry = {
       name: req.name,
       scope: req.scope === 'global' ? 'global' : { tenant: req.scope.tenant },
@@ -164,23 +196,30 @@ export function openIpListCatalog(options: IpListCatalogOptions): IpListCatalog 
       loadedAt: now().toISOString(),
       counts: { entries: parsed.v4 + parsed.v6, v4: parsed.v4, v6: parsed.v6, rejected: parsed.rejectedCount },
     };
-    const index = await readIndex();
-    const key = label(entry.scope, entry.name);
-    const lists = index.lists.filter((l) => label(l.scope, l.name) !== key);
-    lists.push(entry);
-    await writeAtomic(indexPath, `${JSON.stringify({ version: 1, lists }, null, 2)}\n`);
+    await withFileLock(lockPath, async () => {
+      await writeAtomic(path.join(dir, file), text);
+      const index = await readIndex();
+      const key = label(entry.scope, entry.name);
+      const lists = index.lists.filter((l) => label(l.scope, l.name) !== key);
+      lists.push(entry);
+      await writeAtomic(indexPath, `${JSON.stringify({ version: 1, lists }, null, 2)}\n`);
+    });
     install(entry, parsed);
     return { entry, parsed };
   }
 
   async function remove(scope: ListScope, name: string): Promise<boolean> {
-    const index = await readIndex();
     const key = label(scope, name);
-    const gone = index.lists.filter((l) => label(l.scope, l.name) === key);
-    if (gone.length === 0) return false;
-    const lists = index.lists.filter((l) => label(l.scope, l.name) !== key);
-    await writeAtomic(indexPath, `${JSON.stringify({ version: 1, lists }, null, 2)}\n`);
-    for (const g of gone) await rm(path.join(dir, g.file), { force: true });
+    const removed = await withFileLock(lockPath, async () => {
+      const index = await readIndex();
+      const gone = index.lists.filter((l) => label(l.scope, l.name) === key);
+      if (gone.length === 0) return false;
+      const lists = index.lists.filter((l) => label(l.scope, l.name) !== key);
+      await writeAtomic(indexPath, `${JSON.stringify({ version: 1, lists }, null, 2)}\n`);
+      for (const g of gone) await rm(path.join(dir, g.file), { force: true });
+      return true;
+    });
+    if (!removed) return false;
     registry.remove(scope, name);
     loadedStamp.delete(key);
     return true;
