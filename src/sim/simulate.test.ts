@@ -440,6 +440,17 @@ describe('simulate: confounders stay benign', () => {
 });
 
 describe('writeSimulation: files', () => {
+  it('can leave events.ndjson out (for callers that stream events into ingest), removing a stale one', () => {
+    const out = tmp();
+    const small = simulate({ users: 60, days: 7, seed: 5, end: END });
+    writeSimulation(small, out);
+    const m = writeSimulation(small, out, { includeEvents: false });
+    expect(fs.existsSync(path.join(out, 'events.ndjson'))).toBe(false);
+    expect(m.files).not.toContain('events.ndjson');
+    expect(m.counts.events).toBeUndefined();
+    expect(fs.existsSync(path.join(out, 'labels.ndjson'))).toBe(true);
+  });
+
   it('writes lists with a synthetic header and one valid IP per line, leaks with the SPEC header, and a manifest that counts', () => {
     const out = tmp();
     const m = writeSimulation(simulate({ users: 60, days: 7, seed: 5, end: END }), out);

@@ -13,8 +13,9 @@ export interface SimulationManifest {
   readonly days: number;
   readonly range: { readonly start: string; readonly end: string };
   readonly counts: {
-    readonly events: number;
-    readonly byKind: Partial<Record<EventKind, number>>;
+    /** Absent when events.ndjson was not written (`includeEvents: false`). */
+    readonly events?: number;
+    readonly byKind?: Partial<Record<EventKind, number>>;
     readonly directory: { readonly users: number; readonly groups: number; readonly applications: number; readonly roles: number };
     readonly labels: number;
     readonly confounders: number;
@@ -37,8 +38,40 @@ function csvCell(v: string): string {
 
 const ndjson = (rows: readonly Label[]): string => rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length > 0 ? '\n' : '');
 
+export interface WriteOptions {
+  /**
+   * Write events.ndjson (default true). A caller that streams `world.events()`
+   * straight into ingest (the demo tenant) can skip the ~330 MB file and the
+   * second generation pass it costs.
+   */
+  readonly includeEvents?: boolean;
+}
+
+function writeEvents(world: SimulatedWorld, file: string): { total: number; byKind: Partial<Record<EventKind, number>> } {
+  const byKind: Partial<Record<EventKind, number>> = {};
+  let total = 0;
+  const fd = fs.openSync(file, 'w');
+  try {
+    let chunk: string[] = [];
+    for (const e of world.events()) {
+      chunk.push(JSON.stringify(e));
+      byKind[e.kind] = (byKind[e.kind] ?? 0) + 1;
+      total++;
+      if (chunk.length >= 5000) {
+        fs.writeSync(fd, chunk.join('\n') + '\n');
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) fs.writeSync(fd, chunk.join('\n') + '\n');
+  } finally {
+    fs.closeSync(fd);
+  }
+  return { total, byKind };
+}
+
 /** Writes every file (overwriting earlier ones) and returns the manifest, which it also writes. */
-export function writeSimulation(world: SimulatedWorld, outDir: string): SimulationManifest {
+export function writeSimulation(world: SimulatedWorld, outDir: string, options: WriteOptions = {}): SimulationManifest {
+  const includeEvents = options.includeEvents ?? true;
   fs.mkdirSync(path.join(outDir, 'lists'), { recursive: true });
   const write = (name: string, text: string): void => fs.writeFileSync(path.join(outDir, name), text);
   write('directory.json', `${JSON.stringify(world.directory, null, 2)}\n`);
@@ -55,24 +88,10 @@ export function writeSimulation(world: SimulatedWorld, outDir: string): Simulati
     ['email,sha1,source,date', ...world.leaks.map((l) => [l.email, l.sha1, l.source, l.date].map(csvCell).join(','))].join('\n') + '\n',
   );
 
-  const byKind: Partial<Record<EventKind, number>> = {};
-  let total = 0;
-  const fd = fs.openSync(path.join(outDir, 'events.ndjson'), 'w');
-  try {
-    let chunk: string[] = [];
-    for (const e of world.events()) {
-      chunk.push(JSON.stringify(e));
-      byKind[e.kind] = (byKind[e.kind] ?? 0) + 1;
-      total++;
-      if (chunk.length >= 5000) {
-        fs.writeSync(fd, chunk.join('\n') + '\n');
-        chunk = [];
-      }
-    }
-    if (chunk.length > 0) fs.writeSync(fd, chunk.join('\n') + '\n');
-  } finally {
-    fs.closeSync(fd);
-  }
+  const eventsFile = path.join(outDir, 'events.ndjson');
+  // A stale events file from an earlier run would contradict the manifest.
+  if (!includeEvents) fs.rmSync(eventsFile, { force: true });
+  const counted = includeEvents ? writeEvents(world, eventsFile) : undefined;
 
   const manifest: SimulationManifest = {
     generator: 'authlens-simulator',
@@ -82,8 +101,7 @@ export function writeSimulation(world: SimulatedWorld, outDir: string): Simulati
     days: world.options.days,
     range: world.range,
     counts: {
-      events: total,
-      byKind,
+      ...(counted !== undefined ? { events: counted.total, byKind: counted.byKind } : {}),
       directory: {
         users: world.directory.users.length,
         groups: world.directory.groups.length,
@@ -101,7 +119,7 @@ export function writeSimulation(world: SimulatedWorld, outDir: string): Simulati
     },
     files: [
       'directory.json',
-      'events.ndjson',
+      ...(includeEvents ? ['events.ndjson'] : []),
       'labels.ndjson',
       'confounders.ndjson',
       'leaks.csv',

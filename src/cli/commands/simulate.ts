@@ -54,7 +54,7 @@ export function register(program: Command): void {
       console.log(`wrote ${path.resolve(flags.out)} in ${seconds.toFixed(1)} s`);
       console.log(`  range       ${manifest.range.start} .. ${manifest.range.end}`);
       console.log(`  directory   ${c.directory.users} users, ${c.directory.groups} groups, ${c.directory.applications} apps, ${c.directory.roles} roles`);
-      console.log(`  events      ${c.events} (${Object.entries(c.byKind).map(([k, n]) => `${k} ${n}`).join(', ')})`);
+      console.log(`  events      ${c.events ?? 0} (${Object.entries(c.byKind ?? {}).map(([k, n]) => `${k} ${n}`).join(', ')})`);
       console.log(`  labels      ${c.labels} attack labels, ${c.confounders} confounders, ${c.leaks} leak records`);
     });
 }
