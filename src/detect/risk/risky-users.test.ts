@@ -49,3 +49,12 @@ describe('D7 risky users', () => {
     expect(r.find((u) => u.userKey === 'z@x')).toMatchObject({ riskLevel: 'high', riskState: 'confirmedCompromised' });
   });
 });
+
+describe('D7 and leaks', () => {
+  it('a leak alone does not list a user; with an anomalous sign-in it raises the level', () => {
+    const leak: Detection = { id: 'L', detector: 'D8', severity: 'medium', detectedDateTime: '2026-11-01T00:00:00.000Z', userPrincipalName: 'g@x', evidence: {}, logOnly: false };
+    expect(aggregateRiskyUsers([leak])).toEqual([]);
+    const withSignIn = aggregateRiskyUsers([leak, det('9', 'D2', 'low', 'g@x', '2026-11-02T08:00:00.000Z')]);
+    expect(withSignIn.map((u) => [u.userPrincipalName, u.riskLevel])).toEqual([['g@x', 'medium']]);
+  });
+});
