@@ -1,0 +1,149 @@
+/**
+ * The CLI as a user runs it (a child process per command, as from a terminal):
+ * create a tenant, import a directory, see ingest refused before opt-in, opt
+ * in, ingest good and bad records (SPEC 10 JSON and exit codes), re-send
+ * (idempotent), then do the same while a server holds the data dir.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/config.ts';
+import { startServer, type RunningServer } from '../../src/main.ts';
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/authlens.mjs');
+let dir: string;
+let dataDir: string;
+
+function authlens(args: readonly string[], input?: string): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, '--data-dir', dataDir, ...args], {
+    cwd: dir,
+    input,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, AUTHLENS_LOG_LEVEL: 'warn' },
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const directory = {
+  users: [
+    { id: 'u1', userPrincipalName: 'admin@contoso.example', userType: 'member', accountEnabled: true, assignedLicenses: ['sku-e5'] },
+    { id: 'u2', userPrincipalName: 'alice@contoso.example', userType: 'member', accountEnabled: true, assignedLicenses: [] },
+  ],
+  groups: [],
+  applications: [],
+  roles: [{ id: 'r1', displayName: 'Global Administrator', roleTemplateId: '62e90394-69f5-4237-9190-012177145e10', memberIds: ['u1'] }],
+};
+
+function signIn(id: string, minute: number, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    kind: 'signIn',
+    id,
+    createdDateTime: new Date(Date.UTC(2026, 10, 20, 9, minute)).toISOString(),
+    userPrincipalName: 'alice@contoso.example',
+    ipAddress: '81.2.69.160',
+    isInteractive: true,
+    status: { errorCode: 0 },
+    outcome: 'success',
+    ...extra,
+  });
+}
+
+/** Async twin of authlens(): the server under test lives in this process, so the parent must keep serving. */
+function authlensAsync(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, '--data-dir', dataDir, ...args], {
+      cwd: dir,
+      env: { ...process.env, AUTHLENS_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'authlens-cli-'));
+  dataDir = path.join(dir, 'data');
+  await writeFile(path.join(dir, 'directory.json'), JSON.stringify(directory));
+  await writeFile(
+    path.join(dir, 'events.ndjson'),
+    [signIn('s1', 1), signIn('s2', 2), signIn('s3', 3, { ipAddress: '123.456.7.89' }), '{not json', signIn('s4', 4)].join('\n') + '\n',
+  );
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('authlens CLI, no server', () => {
+  it('creates a tenant, imports its directory and refuses ingest before opt-in', () => {
+    expect(authlens(['tenant', 'create', 'contoso', '--edition', 'premium']).code).toBe(0);
+    const imp = authlens(['directory', 'import', '--tenant', 'contoso', 'directory.json']);
+    expect(imp.code, imp.stderr).toBe(0);
+    const refused = authlens(['ingest', '--tenant', 'contoso', 'events.ndjson']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('reporting is not enabled for this directory; a global admin must opt in');
+  });
+
+  it('lets only a global admin opt in', () => {
+    const wrong = authlens(['tenant', 'opt-in', 'contoso', '--by', 'alice@contoso.example']);
+    expect(wrong.code).toBe(1);
+    expect(authlens(['tenant', 'opt-in', 'contoso', '--by', 'admin@contoso.example']).code).toBe(0);
+  });
+
+  it('ingests, keeps good records beside bad ones, and prints SPEC 10 JSON with exit code 2', () => {
+    const r = authlens(['--json', 'ingest', '--tenant', 'contoso', 'events.ndjson']);
+    expect(r.code, r.stderr).toBe(2);
+    const summary = JSON.parse(r.stdout) as { accepted: number; duplicates: number; rejected: { line: number; field: string; reason: string }[] };
+    expect(summary.accepted).toBe(3);
+    expect(summary.duplicates).toBe(0);
+    expect(summary.rejected.map((x) => [x.line, x.field])).toEqual([
+      [3, '/ipAddress'],
+      [4, ''],
+    ]);
+    for (const x of summary.rejected) expect(x.reason).toMatch(/\S/);
+  });
+
+  it('re-sending changes nothing; stdin works with "-"', () => {
+    const again = authlens(['--json', 'ingest', '--tenant', 'contoso', '-'], `${signIn('s1', 1)}\n${signIn('s5', 5)}\n`);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual({ accepted: 1, duplicates: 1, rejected: [] });
+  });
+});
+
+describe('authlens CLI while a server holds the data dir', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer(loadConfig({ dataDir, port: 0, demo: false, logLevel: 'warn' }, {}), { log: () => {} });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('runs ingest and keys through the server instead of failing on the database lock', async () => {
+    const r = await authlensAsync(['--json', 'ingest', '--tenant', 'contoso', 'events.ndjson']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ accepted: 0, duplicates: 3 });
+
+    const k = await authlensAsync(['--json', 'keys', 'create', '--tenant', 'contoso', '--role', 'reports-reader']);
+    expect(k.code, k.stderr).toBe(0);
+    const key = JSON.parse(k.stdout) as Record<string, string>;
+    expect(Object.keys(key).sort()).toEqual(['id', 'key', 'role', 'tenant']);
+    expect(key).toMatchObject({ role: 'reports-reader', tenant: 'contoso' });
+  });
+
+  it('the printed key reads the tenant over HTTP and nothing of another tenant', async () => {
+    const k = JSON.parse((await authlensAsync(['--json', 'keys', 'create', '--tenant', 'contoso', '--role', 'reports-reader'])).stdout) as { key: string };
+    const mine = await fetch(`${server.url}/api/v1/tenants/contoso/reports/audit?interval=30d`, { headers: { authorization: `Bearer ${k.key}` } });
+    expect(mine.status).toBe(200);
+    const other = await fetch(`${server.url}/api/v1/tenants/demo/reports/audit?interval=30d`, { headers: { authorization: `Bearer ${k.key}` } });
+    expect([403, 404]).toContain(other.status);
+  });
+});
