@@ -78,7 +78,8 @@ export const Enrichment = Type.Object({
 });
 export type Enrichment = Static<typeof Enrichment>;
 
-export const EnrichedSignIn = Type.Intersect([SignIn, Type.Object({ enrichment: Enrichment })]);
+// One object schema, not an intersection: SignIn refuses unknown properties, so Intersect would refuse `enrichment`.
+export const EnrichedSignIn = Type.Object({ ...SignIn.properties, enrichment: Enrichment }, { additionalProperties: false });
 export type EnrichedSignIn = Static<typeof EnrichedSignIn>;
 
 /** An event after enrichment: sign-ins carry their enrichment, other kinds pass through. */
