@@ -92,7 +92,7 @@ try {
     const cpuSecs = cpuMicros / 1e6;
     console.log(
       `${pass}: ${rows} sign-ins in batches of ${batchSize}: ${secs.toFixed(2)} s wall, ${Math.round(rows / secs)} rows/s; ` +
-        `${cpuSecs.toFixed(2)} s CPU; inserted ${inserted}`,
+        `${cpuSecs.toFixed(2)} s CPU; inserted ${inserted}; peak RSS so far ${Math.round(peakRss / 1024 / 1024)} MiB`,
     );
   }
   const t0 = performance.now();
