@@ -12,7 +12,7 @@
 import type { Detection, DetectorId } from '../../schema/detections.ts';
 import type { EnrichedSignIn } from '../../schema/enrichment.ts';
 import { detectionId } from './detection-id.ts';
-import { keyOf } from './keys.ts';
+import { userKey } from './keys.ts';
 import { MinHeap } from './min-heap.ts';
 import type { ResolvedSettings } from './settings.ts';
 import type { AnyDetector, Finding } from './types.ts';
@@ -30,6 +30,8 @@ interface Slot {
   state: unknown;
   /** Event time (ms) of the key's last event. */
   last: number;
+  /** Already in the detector's dirty set since the last checkpoint. */
+  dirty: boolean;
 }
 
 interface Buffered {
@@ -147,23 +149,43 @@ export class DetectionEngine {
   }
 
   private process(e: EnrichedSignIn, t: number, out: Detection[]): void {
+    // Keys are computed once per event, not once per detector.
+    let user: string | undefined;
+    let userIp: string | undefined;
     for (const a of this.active) {
-      const key = keyOf(a.detector.keyBy, e);
+      const by = a.detector.keyBy;
+      const key =
+        by === 'user'
+          ? (user ??= userKey(e))
+          : by === 'ip'
+            ? e.ipAddress
+            : by === 'none'
+              ? ''
+              : e.ipAddress === undefined
+                ? undefined
+                : (userIp ??= `${(user ??= userKey(e))}|${e.ipAddress}`);
       if (key === undefined) continue;
       if (t >= a.nextSweep) this.sweep(a, t);
       const slot = a.slots.get(key);
       const result = a.detector.step(slot?.state, e, t, a.params);
-      if (a.detector.keyBy !== 'none') {
+      if (by !== 'none') {
         if (result.state === undefined) {
-          if (slot !== undefined) a.slots.delete(key);
+          if (slot !== undefined) {
+            a.slots.delete(key);
+            a.dirty.add(key);
+          }
         } else if (slot !== undefined) {
           slot.state = result.state;
           slot.last = t;
+          if (!slot.dirty) {
+            slot.dirty = true;
+            a.dirty.add(key);
+          }
         } else {
-          a.slots.set(key, { state: result.state, last: t });
+          a.slots.set(key, { state: result.state, last: t, dirty: true });
+          a.dirty.add(key);
           if (a.slots.size > this.maxKeys) this.shed(a);
         }
-        a.dirty.add(key);
       }
       for (const f of result.findings) out.push(this.toDetection(a, f));
     }
@@ -221,7 +243,10 @@ export class DetectionEngine {
       for (const key of a.dirty) {
         const slot = a.slots.get(key);
         if (slot === undefined) deletes.push({ detector: a.detector.id, key });
-        else upserts.push({ detector: a.detector.id, key, state: slot.state, last: slot.last });
+        else {
+          slot.dirty = false;
+          upserts.push({ detector: a.detector.id, key, state: slot.state, last: slot.last });
+        }
       }
       a.dirty.clear();
     }
@@ -241,7 +266,7 @@ export class DetectionEngine {
   restore(meta: EngineMeta | undefined, keys: readonly KeyState[]): void {
     const byDetector = new Map(this.active.map((a) => [a.detector.id, a] as const));
     const sorted = [...keys].sort((x, y) => x.last - y.last);
-    for (const k of sorted) byDetector.get(k.detector)?.slots.set(k.key, { state: k.state, last: k.last });
+    for (const k of sorted) byDetector.get(k.detector)?.slots.set(k.key, { state: k.state, last: k.last, dirty: false });
     if (meta === undefined) return;
     this.maxSeen = meta.maxSeen;
     this.releasedUpTo = meta.releasedUpTo;
