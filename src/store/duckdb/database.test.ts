@@ -123,3 +123,12 @@ describe('idle checkpoint', () => {
     }
   });
 });
+
+describe('streams and the read pool', () => {
+  it('serves other reads while more streams than pooled connections are paused mid-way', async () => {
+    const iterators = Array.from({ length: 6 }, () => db.stream('SELECT range FROM range(100000)')[Symbol.asyncIterator]());
+    for (const it of iterators) expect((await it.next()).done).toBe(false);
+    expect(await db.one('SELECT 42 AS answer')).toEqual({ answer: 42 });
+    for (const it of iterators) await it.return?.();
+  });
+});

@@ -21,8 +21,8 @@ export interface DuckDb {
   /** First row or undefined. */
   one<T extends object = Row>(sql: string, params?: SqlParams): Promise<T | undefined>;
   /**
-   * Streams a result in batches without materialising it (exports, scans). A
-   * read connection is held until the iteration ends; always finish or break.
+   * Streams a result in batches without materialising it (exports, scans), on
+   * a connection of its own that is closed when the iteration ends (finish or break).
    */
   stream<T extends object = Row>(sql: string, params?: SqlParams, opts?: StreamOptions): AsyncIterable<T[]>;
   /** A statement without result rows (DDL, UPDATE...) on the write connection; returns rows changed. */
@@ -83,6 +83,8 @@ export class DuckDbDatabase implements DuckDb {
   private readonly writes = new Serial();
   private closed = false;
   private checkpointTimer: NodeJS.Timeout | undefined;
+  /** Connections of streams still being read; closed with the store. */
+  private readonly streams = new Set<DuckDBConnection>();
   private readonly idleCheckpointMs: number;
 
   constructor(
@@ -141,7 +143,10 @@ export class DuckDbDatabase implements DuckDb {
 
   async *stream<T extends object = Row>(sql: string, params?: SqlParams, opts: StreamOptions = {}): AsyncIterable<T[]> {
     const batchRows = opts.batchRows ?? 2048;
-    const conn = await this.acquire();
+    if (this.closed) throw new Error('the store is closed');
+    // Its own connection, not the pool's: a slow export consumer must not starve every other read.
+    const conn = await this.instance.connect();
+    this.streams.add(conn);
     try {
       const result = await conn.stream(sql, toParams(params));
       const names = result.deduplicatedColumnNames();
@@ -158,7 +163,7 @@ export class DuckDbDatabase implements DuckDb {
       }
       if (pending.length > 0) yield pending as T[];
     } finally {
-      this.release(conn);
+      if (this.streams.delete(conn)) conn.closeSync();
     }
   }
 
@@ -194,6 +199,8 @@ export class DuckDbDatabase implements DuckDb {
     this.closed = true;
     clearTimeout(this.checkpointTimer);
     for (const c of this.idle.splice(0)) c.closeSync();
+    for (const c of this.streams) c.closeSync();
+    this.streams.clear();
     this.connection.closeSync();
     this.instance.closeSync();
   }
