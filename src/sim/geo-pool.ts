@@ -87,6 +87,8 @@ export interface GeoPool {
 }
 
 const PER_CITY_TARGET = 48;
+/** Addresses per bucket kept for unique roles (attackers, exits, hotels). */
+const UNIQUE_TAIL = 16;
 const PER_CITY_CAP = 400;
 const PER_COUNTRY_TARGET = 8;
 const MAX_V4_LOOKUPS = 2_000_000;
@@ -182,10 +184,12 @@ export function buildGeoPool(seed: number): GeoPool {
 /**
  * Hands out IPs from the pool without repeating one until a bucket runs dry,
  * so an office NAT, a Tor exit and a user's home never share an address.
+ * Addresses with a role of their own (unique) come from the end of a bucket,
+ * which households never reach, so a large directory cannot starve them.
  */
 export class IpAllocator {
   private readonly next = new Map<string, number>();
-  /** Addresses with a role of their own (office NAT, VPN, Tor exit, attacker): never shared. */
+  private readonly taken = new Map<string, number>();
   private readonly reserved = new Set<string>();
   constructor(
     private readonly pool: GeoPool,
@@ -194,16 +198,27 @@ export class IpAllocator {
 
   private from(bucketKey: string, list: readonly GeoIp[] | undefined, unique: boolean): GeoIp {
     if (list === undefined || list.length === 0) throw new Error(`no IPs for ${bucketKey}`);
-    const i = this.next.get(bucketKey) ?? 0;
-    if (i < list.length) {
-      this.next.set(bucketKey, i + 1);
-      const geo = list[i] as GeoIp;
-      if (unique) this.reserved.add(geo.ip);
+    const tail = Math.min(UNIQUE_TAIL, Math.floor(list.length / 3));
+    const shared = list.length - tail;
+    if (unique) {
+      const k = this.taken.get(bucketKey) ?? 0;
+      const i = this.next.get(bucketKey) ?? 0;
+      // From the tail first; then from the shared part if households have not reached it yet.
+      const index = k < tail ? list.length - 1 - k : i < shared ? i : -1;
+      if (index < 0) throw new Error(`ran out of unique IPs in ${bucketKey}`);
+      if (k < tail) this.taken.set(bucketKey, k + 1);
+      else this.next.set(bucketKey, i + 1);
+      const geo = list[index] as GeoIp;
+      this.reserved.add(geo.ip);
       return geo;
     }
-    if (unique) throw new Error(`ran out of unique IPs in ${bucketKey}`);
+    const i = this.next.get(bucketKey) ?? 0;
+    if (i < shared) {
+      this.next.set(bucketKey, i + 1);
+      return list[i] as GeoIp;
+    }
     // Exhausted: share an address already given out (households and carrier NAT do this too).
-    const shareable = list.filter((g) => !this.reserved.has(g.ip));
+    const shareable = list.slice(0, shared).filter((g) => !this.reserved.has(g.ip));
     if (shareable.length === 0) throw new Error(`every IP in ${bucketKey} is reserved`);
     return this.rng.pick(shareable);
   }
