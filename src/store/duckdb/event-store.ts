@@ -1,8 +1,9 @@
 /**
- * EventStore over DuckDB. An append stages the batch in a TEMP table with the
- * Appender (no SQL text per row), then moves the rows not yet stored with an
- * INSERT ... WHERE NOT EXISTS on (tenant, probe key, id) (migration 004), all
- * in one transaction; RETURNING tells which rows were new.
+ * EventStore over DuckDB. One transaction per append; the identity check is an
+ * anti-join on (tenant, probe key, id) (migration 004), never a unique index.
+ * Sign-ins: stage the ids, probe, Appender straight into `signins`.
+ * Other kinds: stage whole rows in a TEMP table, INSERT ... WHERE NOT EXISTS
+ * ... RETURNING. Rows go through the Appender, never through SQL text.
  * See docs/adr/0001-embedded-store-duckdb.md.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
