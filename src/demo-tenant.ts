@@ -56,7 +56,8 @@ async function* ndjson(events: Iterable<AuthEvent>): AsyncGenerator<Buffer> {
 export async function seedDemoTenant(rt: Runtime, opts: DemoSeedOptions): Promise<DemoSeedResult> {
   const world = simulate({ users: opts.users, days: opts.days, seed: opts.seed, end: opts.end });
   const labelsDir = path.join(rt.config.dataDir, 'demo');
-  writeSimulation(world, labelsDir);
+  // Labels, lists, leaks and the directory beside the data; the events themselves go straight into the store.
+  writeSimulation(world, labelsDir, { includeEvents: false });
 
   const tenants = createTenantService(rt.store.control);
   await tenants.create({ id: DEMO_TENANT, name: 'Contoso (demo)', edition: 'premium', rms: true });

@@ -96,7 +96,8 @@ export type DeviceDetail = Static<typeof DeviceDetail>;
 
 export const SignInStatus = Type.Object(
   {
-    errorCode: Type.Integer(),
+    // 32-bit, as Entra's codes are; the store's column is INTEGER.
+    errorCode: Type.Integer({ minimum: -2147483648, maximum: 2147483647 }),
     failureReason: OptStr(2048),
     additionalDetails: OptStr(2048),
   },
