@@ -130,8 +130,9 @@ export function createReportQueries(db: DuckDb): ReportQueries {
       const params = usedParams(q.sql, q.params);
       const limit = Math.max(0, Math.trunc(window.limit));
       const offset = Math.max(0, Math.trunc(window.offset));
+      const slice = `LIMIT ${limit} OFFSET ${offset}`;
       const rows = await db.all<Record<string, PlainValue>>(
-        `SELECT * FROM (${q.sql}) ORDER BY ${q.order} LIMIT ${limit} OFFSET ${offset}`,
+        q.keyed !== undefined ? q.keyed(slice) : `SELECT * FROM (${q.sql}) ORDER BY ${q.order} ${slice}`,
         params,
       );
       const total =
@@ -143,11 +144,9 @@ export function createReportQueries(db: DuckDb): ReportQueries {
 
     async *stream(tenant, spec, limit) {
       const q = await built(tenant, spec);
-      const cap = limit === undefined ? '' : ` LIMIT ${Math.max(0, Math.trunc(limit))}`;
-      for await (const batch of db.stream<Record<string, PlainValue>>(
-        `SELECT * FROM (${q.sql}) ORDER BY ${q.order}${cap}`,
-        usedParams(q.sql, q.params),
-      )) {
+      const cap = limit === undefined ? '' : `LIMIT ${Math.max(0, Math.trunc(limit))}`;
+      const sql = cap !== '' && q.keyed !== undefined ? q.keyed(cap) : `SELECT * FROM (${q.sql}) ORDER BY ${q.order} ${cap}`;
+      for await (const batch of db.stream<Record<string, PlainValue>>(sql, usedParams(q.sql, q.params))) {
         yield batch.map(toReportRow);
       }
     },
