@@ -32,6 +32,12 @@ export interface DetectionRuntimeDeps {
   readonly events?: Pick<EventStore, 'scanSignIns'>;
   readonly detectors?: readonly AnyDetector[];
   readonly maxKeysPerDetector?: number;
+  /**
+   * checkpoint() saves at most this often per tenant (default 5,000 ms), except
+   * right after a flush: a crash in between only replays more events, which
+   * recovery and deterministic ids make harmless. 0 saves on every call.
+   */
+  readonly minCheckpointIntervalMs?: number;
   /** Where a tenant's invalid stored settings are reported (they fall back to defaults). */
   warn?(message: string): void;
 }
@@ -41,7 +47,11 @@ export interface DetectionRuntime {
   onEvents(tenant: TenantId, events: readonly EnrichedEvent[]): Promise<Detection[]>;
   /** Releases the lateness buffer of one or every loaded tenant. */
   flush(tenant?: TenantId): Promise<Detection[]>;
-  /** Saves the pending checkpoint(s); call after appending the detections of the last call, and at shutdown. */
+  /**
+   * Saves pending checkpoints: checkpoint(tenant) after appending a call's
+   * detections (throttled, see minCheckpointIntervalMs); checkpoint() of all
+   * tenants at shutdown (always saves).
+   */
   checkpoint(tenant?: TenantId): Promise<void>;
   /** Drops the tenant's engine so the next call reloads settings (after a settings change). */
   reload(tenant: TenantId): Promise<void>;
@@ -54,12 +64,16 @@ interface Loaded {
   readonly engine: DetectionEngine;
   readonly settings: ResolvedSettings;
   pending: boolean;
+  /** deps.now() of the last save, and whether a flush happened since. */
+  savedAt: number;
+  flushed: boolean;
   /** Ids re-read by recovery: the root may pass them again in its first call. */
   recovered: Set<string> | undefined;
 }
 
 export function createDetectionRuntime(deps: DetectionRuntimeDeps): DetectionRuntime {
   const detectors = deps.detectors ?? STREAMING_DETECTORS;
+  const minInterval = deps.minCheckpointIntervalMs ?? 5000;
   const tenants = new Map<TenantId, Promise<Loaded>>();
   const serial = new Map<TenantId, Promise<unknown>>();
 
@@ -103,7 +117,7 @@ export function createDetectionRuntime(deps: DetectionRuntimeDeps): DetectionRun
       }
       engine.push(batch);
     }
-    return { engine, settings, pending: recovered !== undefined, recovered };
+    return { engine, settings, pending: recovered !== undefined, savedAt: Number.NEGATIVE_INFINITY, flushed: false, recovered };
   }
 
   function loaded(tenant: TenantId): Promise<Loaded> {
@@ -116,11 +130,15 @@ export function createDetectionRuntime(deps: DetectionRuntimeDeps): DetectionRun
     return l;
   }
 
-  async function save(tenant: TenantId, l: Loaded): Promise<void> {
+  async function save(tenant: TenantId, l: Loaded, throttled = false): Promise<void> {
     if (!l.pending) return;
+    const now = deps.now();
+    if (throttled && !l.flushed && now - l.savedAt < minInterval) return;
     const delta = l.engine.takeDelta();
     await deps.state.save(tenant, delta);
     l.pending = false;
+    l.flushed = false;
+    l.savedAt = now;
   }
 
   async function backfill(tenant: TenantId, l: Loaded, late: readonly EnrichedSignIn[]): Promise<Detection[]> {
@@ -157,7 +175,7 @@ export function createDetectionRuntime(deps: DetectionRuntimeDeps): DetectionRun
     onEvents(tenant, events) {
       return exclusive(tenant, async () => {
         const l = await loaded(tenant);
-        await save(tenant, l);
+        await save(tenant, l, true);
         let signIns = events.filter((e): e is EnrichedSignIn => e.kind === 'signIn');
         if (l.recovered !== undefined) {
           const seen = l.recovered;
@@ -179,6 +197,7 @@ export function createDetectionRuntime(deps: DetectionRuntimeDeps): DetectionRun
           ...(await exclusive(t, async () => {
             const l = await loaded(t);
             l.pending = true;
+            l.flushed = true;
             return l.engine.flush();
           })),
         );
@@ -187,7 +206,8 @@ export function createDetectionRuntime(deps: DetectionRuntimeDeps): DetectionRun
     },
     async checkpoint(tenant) {
       const names = tenant === undefined ? [...tenants.keys()] : [tenant];
-      for (const t of names) await exclusive(t, async () => save(t, await loaded(t)));
+      // checkpoint() of every tenant is the shutdown path: never skipped.
+      for (const t of names) await exclusive(t, async () => save(t, await loaded(t), tenant !== undefined));
     },
     reload(tenant) {
       return exclusive(tenant, async () => {
