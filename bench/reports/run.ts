@@ -116,7 +116,7 @@ for (const def of REPORT_CATALOG.filter((d) => only === undefined || only.test(d
   const cells: string[] = [];
   let total = 0;
   for (const interval of ['24h', '7d', '30d']) {
-    const filters = def.requiresUser ? { user: `user${USERS - 7}@contoso.example` } : {};
+    const filters = def.requiresUser ? { user: `user${USERS - 7}@contoso.example` } : def.requiresApp ? { app: 'Salesforce' } : {};
     const times: number[] = [];
     for (let r = 0; r <= REPS; r++) {
       const t = performance.now();

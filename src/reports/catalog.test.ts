@@ -49,6 +49,7 @@ describe('catalog', () => {
   it('every column name is unique within its report and user reports require a user', () => {
     for (const r of REPORT_CATALOG) expect(new Set(r.columns.map((c) => c.name)).size, r.id).toBe(r.columns.length);
     expect(REPORT_CATALOG.filter((r) => r.requiresUser).map((r) => r.id)).toEqual(['user-devices', 'user-activity']);
+    expect(REPORT_CATALOG.filter((r) => r.requiresApp).map((r) => r.id)).toEqual(['application-usage-detailed']);
   });
 
   it('sign-in anomaly rows carry the SPEC 10 fields', () => {

@@ -28,6 +28,8 @@ export interface ReportDefinition {
   readonly filters: readonly ReportFilterName[];
   /** user-devices and user-activity: a user is required. */
   readonly requiresUser: boolean;
+  /** application-usage-detailed: one application over time (SPEC 5), so an app is required. */
+  readonly requiresApp: boolean;
   /** Anomaly reports: rows carry detectionId and may be ignored or suppressed. */
   readonly ignorable: boolean;
 }
@@ -96,14 +98,16 @@ function anomaly(id: ReportId, title: string, description: string, edition: Repo
     columns: SIGN_IN_ANOMALY_COLUMNS,
     filters: SIGN_IN_ANOMALY_FILTERS,
     requiresUser: false,
+    requiresApp: false,
     ignorable: true,
   };
 }
 
 function report(
-  def: Omit<ReportDefinition, 'requiresUser' | 'ignorable'> & Partial<Pick<ReportDefinition, 'requiresUser' | 'ignorable'>>,
+  def: Omit<ReportDefinition, 'requiresUser' | 'requiresApp' | 'ignorable'> &
+    Partial<Pick<ReportDefinition, 'requiresUser' | 'requiresApp' | 'ignorable'>>,
 ): ReportDefinition {
-  return { requiresUser: false, ignorable: false, ...def };
+  return { requiresUser: false, requiresApp: false, ignorable: false, ...def };
 }
 
 export const REPORT_CATALOG: readonly ReportDefinition[] = [
@@ -241,6 +245,7 @@ export const REPORT_CATALOG: readonly ReportDefinition[] = [
       c('lastUsedDateTime', 'Last used (UTC)', 'datetime'),
     ],
     filters: ['app', 'user'],
+    requiresApp: true,
   }),
   report({
     id: 'application-dashboard',

@@ -88,6 +88,7 @@ describe('gates', () => {
   it.each([
     [{ report: 'nope' }, 'notFound', undefined],
     [{ report: 'user-activity' }, 'invalidRequest', 'user'],
+    [{ report: 'application-usage-detailed' }, 'invalidRequest', 'app'],
     [{ report: 'audit', filters: { user: 'a@b' } }, 'invalidRequest', 'user'],
     [{ report: 'audit', interval: '1y' }, 'invalidRequest', 'interval'],
     [{ report: 'audit', from: '2026-01-01' }, 'invalidRequest', 'from'],

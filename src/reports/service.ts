@@ -60,6 +60,7 @@ export interface CatalogEntry {
   readonly locked: boolean;
   readonly filters: readonly string[];
   readonly requiresUser: boolean;
+  readonly requiresApp: boolean;
   readonly columns: readonly ReportColumn[];
 }
 
@@ -128,6 +129,9 @@ export function createReportService(deps: ReportServiceDeps) {
       }
       filters[name] = v;
     }
+    if (def.requiresApp && filters.app === undefined) {
+      return fail('invalidRequest', `the report '${def.id}' shows one application over time: give app (its name or id)`, { field: 'app' });
+    }
     if (def.requiresUser && filters.user === undefined) {
       return fail('invalidRequest', `the report '${def.id}' is about one user: give user (a UPN)`, { field: 'user' });
     }
@@ -161,6 +165,7 @@ export function createReportService(deps: ReportServiceDeps) {
           locked: !reportAvailable(t.tenant, r).ok,
           filters: r.filters,
           requiresUser: r.requiresUser,
+          requiresApp: r.requiresApp,
           columns: r.columns,
         })),
       };

@@ -60,6 +60,7 @@ const CatalogResponse = Type.Object({
       locked: Type.Boolean(),
       filters: Type.Array(Type.String()),
       requiresUser: Type.Boolean(),
+      requiresApp: Type.Boolean(),
       columns: Type.Array(Column),
     }),
   ),
