@@ -123,7 +123,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
 /** The HTTP app over a runtime. */
 export async function buildHttpApp(
   rt: Runtime,
-  extra: Pick<ApiDeps, 'runCli' | 'operatorToken' | 'portalUsers'> = {},
+  extra: Pick<ApiDeps, 'runCli' | 'operatorToken' | 'portalUsers' | 'https'> = {},
 ): Promise<FastifyInstance> {
   const deps: ApiDeps = {
     config: rt.config,

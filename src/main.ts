@@ -42,7 +42,9 @@ export async function startServer(config: Config, opts: StartOptions): Promise<R
 
     const operatorToken = newOperatorToken();
     const { runCli } = await import('./cli/main.ts');
+    const tls = readTls(config);
     const app = await buildHttpApp(runtime, {
+      ...(tls !== undefined ? { https: tls } : {}),
       operatorToken,
       portalUsers,
       runCli: (argv, stdin) =>

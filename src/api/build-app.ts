@@ -4,7 +4,8 @@
  * theirs to ROUTE_GROUPS below.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifySchema } from 'fastify';
+import type { Server } from 'node:http';
+import Fastify, { type FastifyHttpOptions, type FastifyInstance, type FastifySchema } from 'fastify';
 import type { RouteAccess } from './principal.ts';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
@@ -77,7 +78,7 @@ const REDACT = [
 /** extraRoutes: route groups registered after the built-in ones (tests, optional features). */
 export async function buildApp(deps: ApiDeps, extraRoutes: readonly RouteGroup[] = []): Promise<FastifyInstance> {
   const now = deps.now ?? (() => new Date());
-  const app = Fastify({
+  const options: FastifyHttpOptions<Server> = {
     logger: {
       level: deps.config.logLevel,
       redact: { paths: REDACT, censor: '[redacted]' },
@@ -88,7 +89,11 @@ export async function buildApp(deps: ApiDeps, extraRoutes: readonly RouteGroup[]
     requestIdHeader: false,
     bodyLimit: deps.config.limits.maxBodyBytes,
     trustProxy: false,
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  };
+  // With TLS material Fastify serves HTTPS itself. Typed as the HTTP variant on purpose: routes and
+  // plugins never touch the raw server, and one instance type keeps every route group's signature plain.
+  if (deps.https !== undefined) Object.assign(options, { https: { cert: deps.https.cert, key: deps.https.key } });
+  const app = Fastify(options).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   const services = createServices(deps);
   // Cookies are parsed by an onRequest hook that must run before authentication's.

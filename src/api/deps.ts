@@ -42,6 +42,8 @@ export interface ApiDeps {
   readonly now?: () => Date;
   /** Serve HSTS (the server listens with TLS). */
   readonly tls?: boolean;
+  /** PEM certificate and key: the app serves HTTPS itself (authlens start --tls-cert/--tls-key). */
+  readonly https?: { readonly cert: Buffer; readonly key: Buffer };
   /** Portal users (password sign-in). Absent: an in-memory store (users vanish on restart). */
   readonly portalUsers?: PortalUserStore;
   readonly rateLimits?: RateLimitSettings;
