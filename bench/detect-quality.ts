@@ -1,6 +1,6 @@
 // Prints per-detector quality on a seeded simulated month: npx tsx bench/detect-quality.ts [users] [days] [seed]
 import { simulate } from '../src/sim/index.ts';
-import { detectWorld } from '../src/detect/quality/sim-harness.ts';
+import { detectWorld } from '../test/detect-quality/sim-harness.ts';
 import { score } from '../src/detect/quality/score.ts';
 
 const users = Number(process.argv[2] ?? 400);

@@ -7,15 +7,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Detection } from '../../schema/detections.ts';
-import type { EnrichedSignIn, IpTag } from '../../schema/enrichment.ts';
-import { loadEnrichmentData } from '../../enrich/load.ts';
-import type { SimulatedWorld } from '../../sim/index.ts';
-import { STREAMING_DETECTORS } from '../detectors/registry.ts';
-import { DetectionEngine } from '../engine/engine.ts';
-import { resolveSettings } from '../engine/settings.ts';
-import { matchLeaks } from '../leaks/match-leaks.ts';
-import { aggregateRiskyUsers } from '../risk/risky-users.ts';
+import type { Detection } from '../../src/schema/detections.ts';
+import type { EnrichedSignIn, IpTag } from '../../src/schema/enrichment.ts';
+import { loadEnrichmentData } from '../../src/enrich/load.ts';
+import type { SimulatedWorld } from '../../src/sim/index.ts';
+import { STREAMING_DETECTORS } from '../../src/detect/detectors/registry.ts';
+import { DetectionEngine } from '../../src/detect/engine/engine.ts';
+import { resolveSettings } from '../../src/detect/engine/settings.ts';
+import { matchLeaks } from '../../src/detect/leaks/match-leaks.ts';
+import { aggregateRiskyUsers } from '../../src/detect/risk/risky-users.ts';
 
 export async function detectWorld(world: SimulatedWorld, tenant = 'quality'): Promise<Detection[]> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'authlens-quality-'));

@@ -2,9 +2,9 @@
 // confounders: frequent flyers, VPN users on trusted egress, country-only
 // mobile IPs, office NAT, users who mistype twice), through real enrichment.
 import { describe, it, expect } from 'vitest';
-import { simulate } from '../../sim/index.ts';
+import { simulate } from '../../src/sim/index.ts';
 import { detectWorld } from './sim-harness.ts';
-import { score, shortfalls } from './score.ts';
+import { score, shortfalls } from '../../src/detect/quality/score.ts';
 
 describe('detection quality on the simulated month (seed 7, 400 users, 30 days)', () => {
   it('every detector has recall >= 0.95 and precision >= 0.90', async () => {
