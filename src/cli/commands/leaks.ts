@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parseLeaks } from '../../detect/leaks/parse-leaks.ts';
-import { matchLeaks } from '../../detect/leaks/match-leaks.ts';
+import { rematchLeaks } from '../../detect/leaks/rematch.ts';
 import { CliError } from '../cli-error.ts';
 import { globalOptions } from '../global-options.ts';
 import { withRuntime } from '../runtime.ts';
@@ -40,11 +40,8 @@ export function register(program: Command): void {
       const summary = await withRuntime(g.dataDir, async (rt) => {
         if ((await rt.store.control.getTenant(opts.tenant)) === undefined) throw new CliError(`no tenant ${opts.tenant}`);
         const stored = await rt.detect.leaks.importLeaks(opts.tenant, parsed.records);
-        const directory = await rt.store.control.getDirectory(opts.tenant);
-        // D8's log-only flag comes from the tenant's settings like every detector's.
-        const raw = await rt.detect.settings.getSettings(opts.tenant);
-        const d8 = raw.D8 as { logOnly?: unknown; enabled?: unknown } | undefined;
-        const detections = d8?.enabled === false ? [] : matchLeaks(parsed.records, directory.users, { logOnly: d8?.logOnly === true });
+        // The whole stored feed against the current directory: repeats keep their ids, so only new matches are added.
+        const detections = await rematchLeaks(opts.tenant, { leaks: rt.detect.leaks, control: rt.store.control, settings: rt.detect.settings });
         await rt.store.detections.appendDetections(opts.tenant, detections);
         return { accepted: parsed.records.length, inserted: stored.inserted, duplicates: stored.duplicates, matchedUsers: new Set(detections.map((d) => d.userId)).size, detections: detections.length, rejected: parsed.rejected };
       });
