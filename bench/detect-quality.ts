@@ -1,7 +1,7 @@
 // Prints per-detector quality on a seeded simulated month: npx tsx bench/detect-quality.ts [users] [days] [seed]
 import { simulate } from '../src/sim/index.ts';
 import { detectWorld } from '../test/detect-quality/sim-harness.ts';
-import { score } from '../src/detect/quality/score.ts';
+import { scoreDetections as score } from '../src/sim/score.ts';
 
 const users = Number(process.argv[2] ?? 400);
 const days = Number(process.argv[3] ?? 30);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Label } from './model.ts';
-import { scoreDetections, type ScoredDetection } from './score.ts';
+import { scoreDetections, shortfalls, type ScoredDetection } from './score.ts';
 
 const label = (over: Partial<Label>): Label => ({
   attack: 'x',
@@ -64,5 +64,16 @@ describe('scoreDetections', () => {
   it('reports a detector that fired with no labels at all, with recall 1 and its false positives', () => {
     const s = scoreDetections(world, [{ detector: 'D5', detectedDateTime: at, signInId: 'zzz' }]).find((x) => x.detector === 'D5');
     expect(s).toMatchObject({ labels: 0, falsePositives: 1, precision: 0, recall: 1 });
+  });
+});
+
+describe('shortfalls', () => {
+  const base = { labels: 20, labelsFound: 20, truePositives: 20, onOtherAttacks: 0, confounderHits: 0, falsePositives: 0, precision: 1, recall: 1 };
+  it.each([
+    [{ ...base, detector: 'D1' as const }, []],
+    [{ ...base, detector: 'D2' as const, labelsFound: 18, recall: 0.9 }, ['D2: recall 0.900 (18/20)']],
+    [{ ...base, detector: 'D3' as const, falsePositives: 5, confounderHits: 2, precision: 0.8 }, ['D3: precision 0.800 (20 TP, 5 FP, 2 on confounders)']],
+  ])('%o', (score, expected) => {
+    expect(shortfalls([score])).toEqual(expected);
   });
 });

@@ -96,3 +96,21 @@ export function scoreDetections(
     };
   });
 }
+
+/** The bar of issue 3: recall >= 0.95 and precision >= 0.90 per detector. */
+export interface QualityTarget {
+  readonly minRecall: number;
+  readonly minPrecision: number;
+}
+
+/** Scores below the target, as readable lines (empty when every detector meets it). */
+export function shortfalls(scores: readonly DetectorScore[], target: QualityTarget = { minRecall: 0.95, minPrecision: 0.9 }): string[] {
+  return scores.flatMap((s) => {
+    const out: string[] = [];
+    if (s.recall < target.minRecall) out.push(`${s.detector}: recall ${s.recall.toFixed(3)} (${s.labelsFound}/${s.labels})`);
+    if (s.precision < target.minPrecision) {
+      out.push(`${s.detector}: precision ${s.precision.toFixed(3)} (${s.truePositives} TP, ${s.falsePositives} FP, ${s.confounderHits} on confounders)`);
+    }
+    return out;
+  });
+}

@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import { simulate } from '../../src/sim/index.ts';
 import { detectWorld } from './sim-harness.ts';
-import { score, shortfalls } from '../../src/detect/quality/score.ts';
+import { scoreDetections as score, shortfalls } from '../../src/sim/score.ts';
 
 describe('detection quality on the simulated month (seed 7, 400 users, 30 days)', () => {
   it('every detector has recall >= 0.95 and precision >= 0.90', async () => {
