@@ -13,6 +13,7 @@ import { createSessionService } from './directory/sessions.ts';
 import { DEMO_TENANT, seedDemoTenant } from './demo-tenant.ts';
 import { captureCli, cliIo } from './cli/io.ts';
 import { withSharedRuntime } from './cli/runtime.ts';
+import { purgeExpired, scheduleRetention } from './reports/retention.ts';
 
 export interface RunningServer {
   readonly url: string;
@@ -54,6 +55,10 @@ export async function startServer(config: Config, opts: StartOptions): Promise<R
           }, stdin),
         ),
     });
+    // SPEC 3 retention: purge once at start, then hourly.
+    const retentionDeps = { queries: runtime.store.reports, control: runtime.store.control };
+    await purgeExpired(retentionDeps, new Date());
+    const retention = scheduleRetention(retentionDeps, { onError: (err) => opts.log(`retention purge failed: ${String(err)}`) });
     const https = config.tls !== undefined;
     const url = await app.listen({ host: config.host, port: config.port });
     await writeServerInfo(config.dataDir, { url, pid: process.pid, operatorToken });
@@ -65,6 +70,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<R
       runtime,
       close() {
         closing ??= (async () => {
+          retention.stop();
           await app.close();
           await removeServerInfo(config.dataDir);
           await runtime.close();

@@ -15,7 +15,7 @@
 import { mkdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { Store } from '../ports.ts';
+import type { ReportQueries, Store } from '../ports.ts';
 import { DuckDbDatabase, type DuckDb } from './database.ts';
 import { createControlStore } from './control-store.ts';
 import { createDetectionStore } from './detection-store.ts';
@@ -40,6 +40,8 @@ export interface DuckDbStore extends Store {
   readonly connection: DuckDb['connection'];
   /** The database file, or ':memory:'. */
   readonly path: string;
+  /** Always present on this adapter (optional on Store only for partial test stores). */
+  readonly reports: ReportQueries;
 }
 
 /** Files opened by this process: DuckDB would let a second instance open the same file and corrupt it. */
