@@ -147,8 +147,13 @@ async function runReport(def) {
   $('#download').href = `${base}/download?${reportQuery(form).toString()}`;
   table.replaceChildren();
   $('#chart').replaceChildren();
-  if (def.requiresUser && !new FormData(form).get('user')) {
-    text(status, 'Enter a user to run this report.');
+  const given = new FormData(form);
+  if (def.requiresUser && !String(given.get('user') || '').trim()) {
+    text(status, 'Enter a user (UPN) to run this report.');
+    return;
+  }
+  if (def.requiresApp && !String(given.get('app') || '').trim()) {
+    text(status, 'Enter an application to run this report.');
     return;
   }
   text(status, 'Running…');
@@ -211,7 +216,7 @@ function openReport(id) {
   text($('#report-title'), def.title);
   text($('#report-description'), def.description);
   $('#user-filter').hidden = !(def.requiresUser || (def.filters || []).includes('user'));
-  $('#app-filter').hidden = !(def.filters || []).includes('app');
+  $('#app-filter').hidden = !(def.requiresApp || (def.filters || []).includes('app'));
   show('report');
   if (def.locked) {
     $('#report-table').replaceChildren();

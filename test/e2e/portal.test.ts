@@ -115,4 +115,24 @@ describe('portal', () => {
     expect(await page.locator('#chart svg').getAttribute('aria-label')).toMatch(/^Cumulative sign-ins, from 0 to \d+/);
     await page.close();
   });
+
+  it('asks for a user before a user-specific report, then shows that user\'s activity', async () => {
+    const page = await browser.newPage();
+    const { upn, password } = demoCredentials();
+    await page.goto(server.url);
+    await page.getByLabel('User principal name').fill(upn);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Reports' }).waitFor();
+    await page.getByRole('link', { name: 'Activity', exact: true }).click();
+    await expect.poll(() => page.locator('#report-status').textContent()).toBe('Enter a user (UPN) to run this report.');
+    await page.getByLabel('User', { exact: true }).fill(upn);
+    await page.getByLabel('Interval').selectOption('30d');
+    const answered = page.waitForResponse((r) => r.url().includes('/reports/user-activity?') && r.url().includes('interval=30d'));
+    await page.getByRole('button', { name: 'Run' }).click();
+    await answered;
+    await expect.poll(() => page.locator('#report-status').textContent(), { timeout: 15_000 }).toMatch(/^[1-9][\d,]* rows/);
+    expect(await page.locator('#report-table tbody tr').count()).toBeGreaterThan(0);
+    await page.close();
+  });
 });
