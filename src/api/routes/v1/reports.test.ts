@@ -105,6 +105,13 @@ describe('reports routes', () => {
     expect(res.payload.trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id)).toEqual(['a2']);
   });
 
+  it('answers evidence as a JSON value, not as text', async () => {
+    const res = await get('/api/v1/tenants/t1/reports/signins-from-unknown-sources?interval=30d', reader());
+    const rows = (res.json() as { rows: { evidence: unknown }[] }).rows;
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) expect(typeof r.evidence).toBe('object');
+  });
+
   it('ignore: readers 403, unlicensed admins 403, licensed global admin ok', async () => {
     const post = (key: string, body: object) =>
       app.inject({ method: 'POST', url: '/api/v1/tenants/t1/reports/signins-from-unknown-sources/ignore', headers: { authorization: `Bearer ${key}` }, payload: body });

@@ -15,6 +15,25 @@ import { ApiError } from '../../errors.ts';
 import { principalOf, type Principal } from '../../principal.ts';
 import type { RouteOptionsOf } from '../../services.ts';
 import { ALL_ROLES, TenantParams } from './common.ts';
+import { findReport } from '../../../reports/catalog.ts';
+import type { ReportRow } from '../../../schema/reports.ts';
+
+/** JSON answers carry json columns (evidence...) as values, not as JSON text inside a string; CSV keeps the text. */
+function withJsonValues(report: string, row: ReportRow): Record<string, unknown> {
+  const json = findReport(report)?.columns.filter((c) => c.type === 'json') ?? [];
+  if (json.length === 0) return row;
+  const out: Record<string, unknown> = { ...row };
+  for (const c of json) {
+    const v = row[c.name];
+    if (typeof v !== 'string') continue;
+    try {
+      out[c.name] = JSON.parse(v) as unknown;
+    } catch {
+      // Not JSON after all: leave the text as stored.
+    }
+  }
+  return out;
+}
 
 const ReportParams = Type.Object({ tenant: TenantId, report: Type.String({ minLength: 1, maxLength: 64 }) });
 type ReportParams = Static<typeof ReportParams>;
@@ -46,7 +65,6 @@ const ViewQuery = Type.Object(
 );
 const ExportQuery = Type.Object({ ...RUN_QUERY, format: Type.Optional(Type.Enum(EXPORT_FORMATS)) }, { additionalProperties: false });
 
-const Cell = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]);
 const Column = Type.Object({ name: Type.String(), title: Type.String(), type: Type.String() });
 const CatalogResponse = Type.Object({
   reportingEnabled: Type.Boolean(),
@@ -73,7 +91,9 @@ const ViewResponse = Type.Object({
   offset: Type.Integer(),
   truncated: Type.Boolean({ description: 'more rows exist than returned' }),
   nextOffset: Type.Optional(Type.Integer({ description: 'offset of the next page (API view)' })),
-  rows: Type.Array(Type.Record(Type.String(), Cell)),
+  rows: Type.Array(Type.Record(Type.String(), Type.Unknown()), {
+    description: 'one object per row; json columns (evidence, details) as JSON values, the rest as strings, numbers, booleans or null',
+  }),
 });
 const IgnoreBody = Type.Object(
   {
@@ -175,7 +195,7 @@ export async function reportRoutes(app: FastifyInstance, { deps }: RouteOptionsO
         offset: r.offset,
         truncated: r.truncated,
         ...(view !== 'portal' && r.truncated ? { nextOffset: r.offset + r.rows.length } : {}),
-        rows: r.rows,
+        rows: r.rows.map((row) => withJsonValues(r.report, row)),
       };
     },
   );
