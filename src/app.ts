@@ -135,6 +135,13 @@ export async function buildHttpApp(
       // Persistent, so @odata.nextLink tokens outlive a restart.
       skipTokenKey: await loadOrCreateSecret(rt.config.dataDir, 'skip-token.key'),
     },
+    detect: {
+      settings: rt.detect.settings,
+      leaks: rt.detect.leaks,
+      riskyUsers: rt.detect.riskyUsers,
+      reload: (tenant) => rt.detection.reload(tenant),
+    },
+    ipLists: rt.enrichment.lists,
     ...extra,
   };
   return buildApp(deps);

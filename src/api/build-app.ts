@@ -29,6 +29,11 @@ import { sessionRoutes } from './routes/v1/session.ts';
 import { metaRoutes } from './routes/v1/meta.ts';
 import { portalRoutes } from './routes/portal.ts';
 import { graphRoutes } from './routes/graph/graph-routes.ts';
+import { listRoutes } from './routes/v1/lists.ts';
+import { leakRoutes } from './routes/v1/leaks.ts';
+import { detectionSettingsRoutes } from './routes/v1/detection-settings.ts';
+import { backtestRoutes } from './routes/v1/backtest.ts';
+import { riskyUserRoutes } from './routes/v1/risky-users.ts';
 
 export type ApiApp = FastifyInstance;
 export type RouteGroup = (app: FastifyInstance, opts: RouteOptionsOf) => Promise<void>;
@@ -43,6 +48,11 @@ const ROUTE_GROUPS: readonly RouteGroup[] = [
   eventRoutes,
   operatorRoutes,
   reportRoutes,
+  listRoutes,
+  leakRoutes,
+  detectionSettingsRoutes,
+  backtestRoutes,
+  riskyUserRoutes,
   graphRoutes,
   portalRoutes,
 ];

@@ -11,6 +11,8 @@ import type { PortalUserStore } from '../directory/sessions.ts';
 import type { RateLimitSettings } from './plugins/rate-limit.ts';
 import type { ReportQueries } from '../store/ports.ts';
 import type { GraphQueries } from '../store/ports.ts';
+import type { DetectorSettingsStore, LeakStore, RiskyUserStore } from '../store/ports.ts';
+import type { IpListCatalog } from '../enrich/ip-lists/catalog.ts';
 
 /** The ingest pipeline (src/ingest/pipeline.ts), bound to the store by app.ts. */
 export type IngestFn = (
@@ -51,6 +53,12 @@ export interface ApiDeps {
   readonly reports?: ReportQueries;
   /** The Graph-compatible read API (routes/graph). Absent: those routes answer 503. */
   readonly graph?: GraphApiDeps;
+  /** Detection settings, leaks (D8), risky users (D7) and the tenant engines. Absent: those routes answer 503. */
+  readonly detect?: DetectApiDeps;
+  /** The IP-list catalog enrichment reads (rt.enrichment.lists). Absent: the lists routes answer 503. */
+  readonly ipLists?: IpListCatalog;
+  /** fetch for list URLs given by tenants (tests); default: public hosts only, redirects checked, size-capped. */
+  readonly ipListFetch?: typeof fetch;
   /** Where pino writes (default stdout); tests capture it to prove redaction. */
   readonly logStream?: { write(line: string): void };
 }
@@ -60,4 +68,13 @@ export interface GraphApiDeps {
   readonly queries: GraphQueries;
   /** HMAC key of $skiptoken (32+ random bytes). Absent: a random key per process (tokens die with a restart). */
   readonly skipTokenKey?: Uint8Array;
+}
+
+/** What routes/v1 lists, leaks, detection-settings, backtest and risky-users need (app.ts: rt.detect and rt.detection). */
+export interface DetectApiDeps {
+  readonly settings: DetectorSettingsStore;
+  readonly leaks: LeakStore;
+  readonly riskyUsers: RiskyUserStore;
+  /** Drops the tenant's engine so its next events run with the new settings (DetectionRuntime.reload). */
+  reload(tenant: TenantId): Promise<void>;
 }

@@ -11,6 +11,7 @@ import type { DirectorySnapshot } from '../../schema/directory.ts';
 import { CliError } from '../cli-error.ts';
 import { globalOptions } from '../global-options.ts';
 import { withRuntime } from '../runtime.ts';
+import { rematchLeaks } from '../../detect/leaks/rematch.ts';
 import { cliIo } from '../io.ts';
 
 async function readText(file: string): Promise<string> {
@@ -58,6 +59,9 @@ export function register(program: Command): void {
       await withRuntime(g.dataDir, async (rt) => {
         if ((await rt.store.control.getTenant(opts.tenant)) === undefined) throw new CliError(`tenant '${opts.tenant}' does not exist`);
         await rt.store.control.importDirectory(opts.tenant, snapshot);
+        // D8: users added by this import are matched against the leak feed stored earlier (repeats keep their ids).
+        const found = await rematchLeaks(opts.tenant, { leaks: rt.detect.leaks, control: rt.store.control, settings: rt.detect.settings });
+        if (found.length > 0) await rt.store.detections.appendDetections(opts.tenant, found);
       });
       const counts = countsOf(snapshot);
       if (g.json) io.stdout.write(`${JSON.stringify({ tenant: opts.tenant, detected, ...counts })}\n`);

@@ -5,6 +5,7 @@ import { countsOf, readDirectoryImport } from '../../../directory/directory-impo
 import { ApiError } from '../../errors.ts';
 import type { RouteOptionsOf } from '../../services.ts';
 import { TenantParams } from './common.ts';
+import { rematchAndStore } from './leaks.ts';
 
 export const ImportSummary = Type.Object({
   detected: Type.Array(Type.String()),
@@ -39,6 +40,8 @@ export async function directoryRoutes(app: FastifyInstance, { deps, services }: 
         throw new ApiError(400, 'invalidRequest', `${first?.field ?? ''}: ${first?.reason ?? 'invalid'}${more}`);
       }
       await deps.store.control.importDirectory(tenant, r.snapshot);
+      // D8: users added by this import are matched against the leak feed stored earlier.
+      if (deps.detect !== undefined) await rematchAndStore(deps, tenant);
       return { detected: [...r.detected], ...countsOf(r.snapshot) };
     },
   );

@@ -1,0 +1,196 @@
+/**
+ * Risky users (D7): each user's risk level computed from the interval's
+ * detections, the admin-set state, the contributing detections and the
+ * history of who changed the state. Suspected-breach actions need an IdP
+ * connector, which does not exist yet: they answer 501 connectorNotConfigured.
+ */
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { aggregateRiskyUsers, type RiskyUser } from '../../../detect/risk/risky-users.ts';
+import { DetectorId, Severity } from '../../../schema/detections.ts';
+import { RiskLevel, RiskState, RiskStateChange, type RiskyUserRecord } from '../../../schema/risk.ts';
+import { TenantId } from '../../../schema/tenants.ts';
+import type { ApiDeps } from '../../deps.ts';
+import { ApiError } from '../../errors.ts';
+import type { RouteOptionsOf } from '../../services.ts';
+import { ALL_ROLES, TenantParams } from './common.ts';
+import { actorOf, detectDepsOf, SETTINGS_ROLES } from './detection-settings.ts';
+
+const DAY_MS = 86_400_000;
+/** Interval of detections the level is computed from, in days (default 30: the risky-users report's). */
+const Interval = Type.String({ pattern: '^([1-9]|[1-8][0-9]|90)d$', description: '1d..90d; default 30d' });
+
+const ListQuery = Type.Object(
+  { interval: Type.Optional(Interval), level: Type.Optional(RiskLevel), state: Type.Optional(RiskState) },
+  { additionalProperties: false },
+);
+const UserParams = Type.Object({ tenant: TenantId, upn: Type.String({ minLength: 1, maxLength: 320 }) });
+const UserQuery = Type.Object({ interval: Type.Optional(Interval) }, { additionalProperties: false });
+
+const Contribution = Type.Object({
+  id: Type.String(),
+  detector: DetectorId,
+  severity: Severity,
+  detectedDateTime: Type.String(),
+  signInId: Type.Optional(Type.String()),
+});
+const RiskyUserView = Type.Object({
+  userKey: Type.String(),
+  userPrincipalName: Type.String(),
+  riskLevel: RiskLevel,
+  riskState: Type.Union([RiskState, Type.Null()]),
+  riskLastUpdatedDateTime: Type.String(),
+  contributing: Type.Array(Contribution),
+});
+const ListResponse = Type.Object({ from: Type.String(), to: Type.String(), value: Type.Array(RiskyUserView) });
+const UserResponse = Type.Object({ ...RiskyUserView.properties, history: Type.Array(RiskStateChange) });
+
+const StateBody = Type.Object(
+  { state: RiskState, reason: Type.Optional(Type.String({ maxLength: 2048 })) },
+  { additionalProperties: false },
+);
+export const BREACH_ACTIONS = ['resetPassword', 'requireMfa', 'revokeSessions'] as const;
+const ActionBody = Type.Object({ action: Type.Enum(BREACH_ACTIONS) }, { additionalProperties: false });
+
+function view(u: RiskyUser): Static<typeof RiskyUserView> {
+  return {
+    userKey: u.userKey,
+    userPrincipalName: u.userPrincipalName,
+    riskLevel: u.riskLevel,
+    riskState: u.riskState ?? null,
+    riskLastUpdatedDateTime: u.riskLastUpdatedDateTime,
+    contributing: u.contributing.map((c) => ({ ...c })),
+  };
+}
+
+export async function riskyUserRoutes(app: FastifyInstance, { deps }: RouteOptionsOf): Promise<void> {
+  const now = deps.now ?? (() => new Date());
+
+  async function compute(tenant: TenantId, interval: string | undefined): Promise<{ from: string; to: string; users: RiskyUser[]; states: Map<string, RiskyUserRecord> }> {
+    const d = detectDepsOf(deps);
+    const days = Number((interval ?? '30d').slice(0, -1));
+    const end = now().getTime();
+    const from = new Date(end - days * DAY_MS).toISOString();
+    const to = new Date(end + 1).toISOString();
+    const [detections, records] = await Promise.all([deps.store.detections.listDetections(tenant, { from, to }), d.riskyUsers.listRiskyUsers(tenant)]);
+    const states = new Map(records.map((r) => [r.userKey, r]));
+    return { from, to, users: aggregateRiskyUsers(detections, states), states };
+  }
+
+  app.get(
+    '/api/v1/tenants/:tenant/risky-users',
+    {
+      config: { access: { roles: ALL_ROLES } },
+      schema: {
+        summary: 'Risky users (D7): level, state and contributing detections',
+        tags: ['detections'],
+        params: TenantParams,
+        querystring: ListQuery,
+        response: { 200: ListResponse },
+      },
+    },
+    async (request) => {
+      const { tenant } = request.params as Static<typeof TenantParams>;
+      const q = request.query as Static<typeof ListQuery>;
+      const r = await compute(tenant, q.interval);
+      const value = r.users.filter((u) => (q.level === undefined || u.riskLevel === q.level) && (q.state === undefined || u.riskState === q.state)).map(view);
+      return { from: r.from, to: r.to, value };
+    },
+  );
+
+  app.get(
+    '/api/v1/tenants/:tenant/risky-users/:upn',
+    {
+      config: { access: { roles: ALL_ROLES } },
+      schema: {
+        summary: "One user's risk: level, state, contributing detections and the history of state changes",
+        tags: ['detections'],
+        params: UserParams,
+        querystring: UserQuery,
+        response: { 200: UserResponse },
+      },
+    },
+    async (request) => {
+      const { tenant, upn } = request.params as Static<typeof UserParams>;
+      const q = request.query as Static<typeof UserQuery>;
+      const r = await compute(tenant, q.interval);
+      const key = await userKeyOf(deps, tenant, upn);
+      const found = r.users.find((u) => u.userKey === key.userKey || u.userPrincipalName.toLowerCase() === upn.toLowerCase());
+      const history = await detectDepsOf(deps).riskyUsers.riskHistory(tenant, found?.userKey ?? key.userKey);
+      if (found !== undefined) return { ...view(found), history };
+      if (!key.inDirectory && history.length === 0) throw new ApiError(404, 'notFound', `no user '${upn}' in this tenant`);
+      const state = r.states.get(key.userKey);
+      return {
+        userKey: key.userKey,
+        userPrincipalName: key.userPrincipalName,
+        riskLevel: 'none' as const,
+        riskState: state?.state ?? null,
+        riskLastUpdatedDateTime: state?.stateAt ?? '',
+        contributing: [],
+        history,
+      };
+    },
+  );
+
+  app.post(
+    '/api/v1/tenants/:tenant/risky-users/:upn/state',
+    {
+      config: { access: { roles: SETTINGS_ROLES } },
+      schema: {
+        summary: "Set a user's risk state (confirmedSafe, remediated, dismissed, confirmedCompromised, atRisk); recorded with who, when and why",
+        tags: ['detections'],
+        params: UserParams,
+        body: StateBody,
+        response: { 200: RiskStateChange },
+      },
+    },
+    async (request) => {
+      const { tenant, upn } = request.params as Static<typeof UserParams>;
+      const body = request.body as Static<typeof StateBody>;
+      const d = detectDepsOf(deps);
+      const key = await userKeyOf(deps, tenant, upn);
+      const current = await d.riskyUsers.getRiskyUser(tenant, key.userKey);
+      // A user outside the directory exists for D7 only through detections (keyed by UPN) or an earlier state.
+      if (!key.inDirectory && current === undefined && !(await compute(tenant, '90d')).users.some((u) => u.userKey === key.userKey)) {
+        throw new ApiError(404, 'notFound', `no user '${upn}' in this tenant`);
+      }
+      const change: RiskStateChange = {
+        userKey: key.userKey,
+        userPrincipalName: key.userPrincipalName,
+        ...(current !== undefined ? { from: current.state } : {}),
+        to: body.state,
+        by: actorOf(request),
+        at: now().toISOString(),
+        ...(body.reason !== undefined ? { reason: body.reason } : {}),
+      };
+      await d.riskyUsers.changeRiskState(tenant, change);
+      return change;
+    },
+  );
+
+  app.post(
+    '/api/v1/tenants/:tenant/risky-users/:upn/actions',
+    {
+      config: { access: { roles: SETTINGS_ROLES } },
+      schema: {
+        summary: 'Suspected-breach action through the IdP connector (reset password, require MFA, revoke sessions)',
+        description: 'No IdP connector exists yet: every action answers 501 connectorNotConfigured.',
+        tags: ['detections'],
+        params: UserParams,
+        body: ActionBody,
+        response: { 202: Type.Object({ action: Type.Enum(BREACH_ACTIONS), userPrincipalName: Type.String() }) },
+      },
+    },
+    async (request) => {
+      const body = request.body as Static<typeof ActionBody>;
+      throw new ApiError(501, 'connectorNotConfigured', `no IdP connector is configured for this tenant; ${body.action} must be done in the identity provider`);
+    },
+  );
+}
+
+/** The key D7 uses for a user: directory id when known (lower case), else the UPN (lower case). */
+async function userKeyOf(deps: ApiDeps, tenant: TenantId, upn: string): Promise<{ userKey: string; userPrincipalName: string; inDirectory: boolean }> {
+  const user = await deps.store.control.findUserByUpn(tenant, upn);
+  if (user !== undefined) return { userKey: user.id.toLowerCase(), userPrincipalName: user.userPrincipalName, inDirectory: true };
+  return { userKey: upn.toLowerCase(), userPrincipalName: upn, inDirectory: false };
+}
