@@ -74,7 +74,15 @@ export function validateSettings(raw: unknown): readonly SettingsError[] {
       for (const e of Value.Errors(DetectorSetting, s)) errors.push({ field: `/${id}${e.instancePath}`, reason: e.message });
     } else if (Object.keys(s.params ?? {}).length > 0) errors.push({ field: `/${id}/params`, reason: 'takes no parameters' });
   }
-  return errors;
+  return plainErrors(errors);
+}
+
+/** TypeBox reports an unknown property twice (on it: 'schema is false'; on its parent: 'additional properties'): say it once, on it. */
+function plainErrors(errors: readonly SettingsError[]): SettingsError[] {
+  const unknown = errors.filter((e) => e.reason === 'schema is false').map((e) => ({ field: e.field, reason: 'unknown property' }));
+  const parents = new Set(unknown.map((e) => e.field.slice(0, e.field.lastIndexOf('/'))));
+  const rest = errors.filter((e) => e.reason !== 'schema is false' && !(parents.has(e.field) && e.reason === 'must not have additional properties'));
+  return [...rest, ...unknown];
 }
 
 export function describeErrors(errors: readonly SettingsError[]): string {
