@@ -156,3 +156,91 @@ describe('ingest pipeline properties', () => {
     );
   });
 });
+
+describe('ingest pipeline batching and overlap', () => {
+  const records = (n: number, id = (i: number): string => `s${i}`): Buffer => ndjson(Array.from({ length: n }, (_, i) => signIn(id(i))));
+
+  it('grows each batch from batchSize up to maxBatchSize, so long inputs pay fewer transactions', async () => {
+    const sink = memorySink();
+    const s = await createIngestPipeline({ limits, batchSize: 2, maxBatchSize: 8 }).ingest(records(30), sink, { format: 'native' });
+    expect(s).toEqual({ accepted: 30, duplicates: 0, rejected: [] });
+    expect(sink.batches).toEqual([2, 4, 8, 8, 8]);
+  });
+
+  it('keeps a fixed batch size when only batchSize is given', async () => {
+    const sink = memorySink();
+    await createIngestPipeline({ limits, batchSize: 5 }).ingest(records(17), sink, { format: 'native' });
+    expect(sink.batches).toEqual([5, 5, 5, 2]);
+  });
+
+  it('prepares the next batch while one is stored, yet stores one batch at a time in input order', async () => {
+    const base = memorySink();
+    let enriched = 0;
+    let storing = 0;
+    let mostStoring = 0;
+    const preparedMeanwhile: number[] = [];
+    const sink = {
+      ...base,
+      enrich: (e: Parameters<typeof base.enrich>[0]) => {
+        enriched++;
+        return base.enrich(e);
+      },
+      async append(events: Parameters<typeof base.append>[0]) {
+        storing++;
+        mostStoring = Math.max(mostStoring, storing);
+        const before = enriched;
+        await new Promise((r) => setTimeout(r, 5));
+        preparedMeanwhile.push(enriched - before);
+        const res = await base.append(events);
+        storing--;
+        return res;
+      },
+    };
+    const s = await createIngestPipeline({ limits, batchSize: 3 }).ingest(records(12), sink, { format: 'native' });
+    expect(s.accepted).toBe(12);
+    expect(mostStoring).toBe(1);
+    // While the first batch was being stored, the second was read and enriched.
+    expect(preparedMeanwhile[0]).toBe(3);
+    expect(base.afterAppendCalls.flat().map((e) => e.id)).toEqual(Array.from({ length: 12 }, (_, i) => `s${i}`));
+  });
+
+  it('rejects when an earlier batch fails while the next is read, and never appends after the failure', async () => {
+    let calls = 0;
+    const sink = {
+      ...memorySink(),
+      async append(): Promise<never> {
+        calls++;
+        await new Promise((r) => setTimeout(r, 2));
+        throw new Error('disk full');
+      },
+    };
+    await expect(createIngestPipeline({ limits, batchSize: 2 }).ingest(records(9), sink, { format: 'native' })).rejects.toThrow('disk full');
+    expect(calls).toBe(1);
+  });
+
+  it('counts every record once and stores first occurrences in order, whatever the batch sizes and repeats', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.array(fc.integer({ min: 0, max: 15 }), { maxLength: 60 }),
+        async (batchSize, extra, ids) => {
+          const sink = memorySink();
+          const maxBatchSize = batchSize + extra;
+          const s = await createIngestPipeline({ limits, batchSize, maxBatchSize }).ingest(
+            ndjson(ids.map((i) => signIn(`u${i}`))),
+            sink,
+            { format: 'native' },
+          );
+          const firsts = [...new Set(ids.map((i) => `u${i}`))];
+          expect(s.accepted).toBe(firsts.length);
+          expect(s.accepted + s.duplicates).toBe(ids.length);
+          expect(sink.stored.map((e) => e.id)).toEqual(firsts);
+          expect(sink.afterAppendCalls.flat().map((e) => e.id)).toEqual(firsts);
+          for (const b of sink.batches) expect(b).toBeLessThanOrEqual(maxBatchSize);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});

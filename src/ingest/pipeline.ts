@@ -34,7 +34,12 @@ export interface IngestProgress {
 export interface IngestRunOptions {
   readonly format: InputFormat;
   onProgress?(p: IngestProgress): void;
-  /** Every record's outcome in input order of decision (duplicates inside one batch come before that batch's appends). */
+  /**
+   * Every record's outcome in order of decision: rejections and duplicates
+   * inside a batch are known while reading, appended ones when their batch is
+   * stored, so they can come before the previous batch's appends (which are
+   * stored while the next batch is read).
+   */
   onRecord?(r: RecordResult): void;
 }
 
@@ -44,8 +49,15 @@ export interface IngestPipeline {
 
 export interface IngestPipelineOptions {
   readonly limits: Config['limits'];
-  /** Events per append (default 2000). */
+  /** Events per append at the start of each ingest (default 2000). */
   readonly batchSize?: number;
+  /**
+   * Largest append a long input grows to: each full batch doubles the next
+   * one up to this (default 20,000 when batchSize is unset, else batchSize).
+   * Small bodies keep small transactions; a file pays the per-transaction
+   * cost (probe scan, COMMIT, detection call) on 20k rows instead of 2k.
+   */
+  readonly maxBatchSize?: number;
   /**
    * Rejections listed in the summary (default 100,000). Beyond it they are
    * counted, and one last entry says how many were left out, so hostile input
@@ -72,6 +84,7 @@ const PROGRESS_EVERY = 1000;
 
 export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipeline {
   const batchSize = Math.max(1, opts.batchSize ?? 2000);
+  const maxBatchSize = Math.max(batchSize, opts.maxBatchSize ?? (opts.batchSize === undefined ? 20_000 : batchSize));
   const maxListed = Math.max(0, opts.maxListedRejections ?? 100_000);
   return {
     async ingest(input, sink, o) {
@@ -107,12 +120,9 @@ export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipelin
       const adapt = chosen.adapter;
 
       let batch: { event: EnrichedEvent; line: number }[] = [];
+      let limit = batchSize;
       const inBatch = new Set<string>();
-      const flush = async (): Promise<void> => {
-        if (batch.length === 0) return;
-        const current = batch;
-        batch = [];
-        inBatch.clear();
+      const store = async (current: { event: EnrichedEvent; line: number }[]): Promise<void> => {
         const res = await sink.append(current.map((b) => b.event));
         if (res.inserted.length !== current.length) {
           throw new Error(`event store answered ${res.inserted.length} results for ${current.length} events`);
@@ -129,37 +139,67 @@ export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipelin
         if (stored.length > 0 && sink.afterAppend !== undefined) await sink.afterAppend(stored);
         progress();
       };
+      // At most one batch is being stored (append + detection hook) while the
+      // next one is read, parsed and enriched: DuckDB commits on its own threads,
+      // and waiting for it idle was a third of the wall time. Batches are still
+      // stored one after another in input order, so cross-batch duplicates and
+      // the detection hook see exactly what a sequential run would.
+      let inFlight: Promise<void> | undefined;
+      const settle = async (): Promise<void> => {
+        const p = inFlight;
+        inFlight = undefined;
+        if (p !== undefined) await p;
+      };
+      const flush = async (): Promise<void> => {
+        await settle();
+        if (batch.length === 0) return;
+        const current = batch;
+        batch = [];
+        inBatch.clear();
+        const p = store(current);
+        // Observed by settle() later; this keeps a failure meanwhile from counting as unhandled.
+        p.catch(() => undefined);
+        inFlight = p;
+      };
 
       const counted = countingBytes(input, (n) => {
         bytes += n;
       });
-      for await (const group of readRecordBatches(counted, { maxRecordBytes: opts.limits.maxRecordBytes, maxInputBytes: opts.maxInputBytes })) {
-       for (const raw of group) {
-        records++;
-        lastLine = raw.line;
-        if (records % PROGRESS_EVERY === 0) progress();
-        if (!raw.ok) {
-          addRejection(raw);
-          continue;
+      try {
+        for await (const group of readRecordBatches(counted, { maxRecordBytes: opts.limits.maxRecordBytes, maxInputBytes: opts.maxInputBytes })) {
+          for (const raw of group) {
+            records++;
+            lastLine = raw.line;
+            if (records % PROGRESS_EVERY === 0) progress();
+            if (!raw.ok) {
+              addRejection(raw);
+              continue;
+            }
+            const r = adapt(raw);
+            if (!r.ok) {
+              addRejection({ line: raw.line, field: r.field, reason: r.reason });
+              continue;
+            }
+            // The same (kind, id) twice in one batch: the store would see both as new.
+            const key = `${r.event.kind}\u0000${r.event.id}`;
+            if (inBatch.has(key)) {
+              duplicates++;
+              o.onRecord?.({ status: 'duplicate', line: raw.line, kind: r.event.kind, id: r.event.id });
+              continue;
+            }
+            inBatch.add(key);
+            batch.push({ event: sink.enrich(r.event), line: raw.line });
+            if (batch.length >= limit) {
+              await flush();
+              limit = Math.min(limit * 2, maxBatchSize);
+            }
+          }
         }
-        const r = adapt(raw);
-        if (!r.ok) {
-          addRejection({ line: raw.line, field: r.field, reason: r.reason });
-          continue;
-        }
-        // The same (kind, id) twice in one batch: the store would see both as new.
-        const key = `${r.event.kind}\u0000${r.event.id}`;
-        if (inBatch.has(key)) {
-          duplicates++;
-          o.onRecord?.({ status: 'duplicate', line: raw.line, kind: r.event.kind, id: r.event.id });
-          continue;
-        }
-        inBatch.add(key);
-        batch.push({ event: sink.enrich(r.event), line: raw.line });
-        if (batch.length >= batchSize) await flush();
-       }
+        await flush();
+      } finally {
+        // Never return (or fail) with an append still running behind the caller's back.
+        await settle();
       }
-      await flush();
       progress();
       return summary();
     },
