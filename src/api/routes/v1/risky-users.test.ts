@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Detection } from '../../../schema/detections.ts';
+import { createDetectStores } from '../../../store/duckdb/detect-stores.ts';
+import { openDuckDbStore, type DuckDbStore } from '../../../store/duckdb/open.ts';
+import { createHarness, HARNESS_NOW, type Harness } from './detect-routes-harness.ts';
+
+let store: DuckDbStore;
+let h: Harness;
+const URL = '/api/v1/tenants/t1/risky-users';
+
+const det = (d: Partial<Detection> & Pick<Detection, 'id' | 'detector' | 'severity' | 'detectedDateTime'>): Detection => ({ evidence: {}, logOnly: false, ...d });
+const BOB_D3 = det({ id: 'd-bob', detector: 'D3', severity: 'high', detectedDateTime: '2026-11-19T10:00:00.000Z', signInId: 's1', userId: 'U-BOB', userPrincipalName: 'bob@contoso.example' });
+const ALICE_BF = det({ id: 'd-alice', detector: 'brute-force', severity: 'medium', detectedDateTime: '2026-11-18T09:00:00.000Z', signInId: 's2', userId: 'U-ALICE', userPrincipalName: 'alice@contoso.example' });
+const ALICE_LOGONLY = det({ id: 'd-alice-lo', detector: 'D2', severity: 'high', detectedDateTime: '2026-11-18T10:00:00.000Z', signInId: 's3', userId: 'U-ALICE', userPrincipalName: 'alice@contoso.example', logOnly: true });
+const ALICE_OLD = det({ id: 'd-alice-old', detector: 'D3', severity: 'high', detectedDateTime: '2026-09-01T10:00:00.000Z', signInId: 's0', userId: 'U-ALICE', userPrincipalName: 'alice@contoso.example' });
+const CAROL_D1 = det({ id: 'd-carol', detector: 'D1', severity: 'low', detectedDateTime: '2026-11-17T08:00:00.000Z', signInId: 's4', userPrincipalName: 'carol@fabrikam.example', evidence: { outcome: 'success' } });
+
+const view = (d: Detection, level: string, state: string | null) => ({
+  userKey: (d.userId ?? d.userPrincipalName ?? '').toLowerCase(),
+  userPrincipalName: d.userPrincipalName,
+  riskLevel: level,
+  riskState: state,
+  riskLastUpdatedDateTime: d.detectedDateTime,
+  contributing: [{ id: d.id, detector: d.detector, severity: d.severity, detectedDateTime: d.detectedDateTime, signInId: d.signInId }],
+});
+
+beforeAll(async () => {
+  store = await openDuckDbStore({ path: ':memory:' });
+  h = await createHarness(store, createDetectStores(store.db));
+  await store.detections.appendDetections('t1', [BOB_D3, ALICE_BF, ALICE_LOGONLY, ALICE_OLD, CAROL_D1]);
+});
+afterAll(async () => {
+  await h.close();
+  await store.close();
+});
+
+describe('risky users routes', () => {
+  it('lists users by level with their contributing detections (log-only and older ones left out)', async () => {
+    const res = await h.call('GET', URL, h.key('t1', 'reports-reader'));
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      from: '2026-10-21T12:00:00.000Z',
+      to: '2026-11-20T12:00:00.001Z',
+      value: [view(BOB_D3, 'high', 'atRisk'), view(ALICE_BF, 'medium', 'atRisk'), view(CAROL_D1, 'low', 'atRisk')],
+    });
+  });
+
+  it.each([
+    ['?level=high', ['bob@contoso.example']],
+    ['?level=low', ['carol@fabrikam.example']],
+    ['?state=dismissed', []],
+    ['?interval=90d', ['alice@contoso.example', 'bob@contoso.example', 'carol@fabrikam.example']],
+  ])('filters %s', async (query, upns) => {
+    const res = await h.call('GET', `${URL}${query}`, h.key('t1', 'security-admin'));
+    expect(res.json<{ value: { userPrincipalName: string }[] }>().value.map((u) => u.userPrincipalName)).toEqual(upns);
+  });
+
+  it('the 90-day view counts the older high detection: alice is high', async () => {
+    const res = await h.call('GET', `${URL}/alice@contoso.example?interval=90d`, h.key('t1', 'reports-reader'));
+    expect(res.json()).toMatchObject({ userKey: 'u-alice', riskLevel: 'high', history: [] });
+  });
+
+  it('records a state change with who, when and why, and the change clears what came before', async () => {
+    const keyId = h.key('t1', 'security-admin').split('_')[1];
+    const res = await h.call('POST', `${URL}/BOB@contoso.example/state`, h.key('t1', 'security-admin'), { state: 'dismissed', reason: 'travel confirmed by phone' });
+    expect(res.statusCode).toBe(200);
+    const change = { userKey: 'u-bob', userPrincipalName: 'bob@contoso.example', to: 'dismissed', by: `apiKey:${keyId}`, at: HARNESS_NOW, reason: 'travel confirmed by phone' };
+    expect(res.json()).toEqual(change);
+    const list = await h.call('GET', URL, h.key('t1', 'reports-reader'));
+    expect(list.json<{ value: { userPrincipalName: string }[] }>().value.map((u) => u.userPrincipalName)).toEqual(['alice@contoso.example', 'carol@fabrikam.example']);
+    const one = await h.call('GET', `${URL}/bob@contoso.example`, h.key('t1', 'reports-reader'));
+    expect(one.json()).toEqual({ userKey: 'u-bob', userPrincipalName: 'bob@contoso.example', riskLevel: 'none', riskState: 'dismissed', riskLastUpdatedDateTime: HARNESS_NOW, contributing: [], history: [change] });
+  });
+
+  it('confirmedCompromised keeps the user high, with the previous state in the history', async () => {
+    const res = await h.call('POST', `${URL}/bob@contoso.example/state`, h.key('t1', 'global-admin'), { state: 'confirmedCompromised' });
+    expect(res.json()).toMatchObject({ from: 'dismissed', to: 'confirmedCompromised' });
+    const one = await h.call('GET', `${URL}/bob@contoso.example`, h.key('t1', 'security-admin'));
+    expect(one.json()).toMatchObject({ riskLevel: 'high', riskState: 'confirmedCompromised' });
+    expect(one.json<{ history: { to: string }[] }>().history.map((c) => c.to)).toEqual(['dismissed', 'confirmedCompromised']);
+  });
+
+  it('a user outside the directory is known through its detections', async () => {
+    const res = await h.call('POST', `${URL}/carol@fabrikam.example/state`, h.key('t1', 'global-admin'), { state: 'confirmedSafe' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ userKey: 'carol@fabrikam.example', to: 'confirmedSafe' });
+  });
+
+  it.each([
+    ['GET', `${URL}/nobody@contoso.example`, 'reports-reader', undefined, 404, 'notFound'],
+    ['POST', `${URL}/nobody@contoso.example/state`, 'global-admin', { state: 'dismissed' }, 404, 'notFound'],
+    ['POST', `${URL}/bob@contoso.example/state`, 'global-admin', { state: 'pwned' }, 400, 'invalidRequest'],
+    ['POST', `${URL}/bob@contoso.example/state`, 'global-admin', { state: 'dismissed', reason: 'x'.repeat(2049) }, 400, 'invalidRequest'],
+    ['POST', `${URL}/bob@contoso.example/state`, 'reports-reader', { state: 'dismissed' }, 403, 'forbidden'],
+    ['POST', `${URL}/bob@contoso.example/actions`, 'security-admin', { action: 'revokeSessions' }, 501, 'connectorNotConfigured'],
+    ['POST', `${URL}/bob@contoso.example/actions`, 'global-admin', { action: 'wipeDevice' }, 400, 'invalidRequest'],
+    ['POST', `${URL}/bob@contoso.example/actions`, 'reports-reader', { action: 'resetPassword' }, 403, 'forbidden'],
+    ['GET', '/api/v1/tenants/t2/risky-users', 'global-admin', undefined, 404, 'notFound'],
+    ['GET', '/api/v1/tenants/t2/risky-users/bob@contoso.example', 'security-admin', undefined, 404, 'notFound'],
+    ['POST', '/api/v1/tenants/t2/risky-users/bob@contoso.example/state', 'global-admin', { state: 'dismissed' }, 404, 'notFound'],
+  ] as const)('%s %s as %s -> %i %s', async (method, url, role, body, status, code) => {
+    // The t2 rows use t1's keys: another tenant's URL.
+    const res = await h.call(method, url, h.key('t1', role), body);
+    expect(res.statusCode).toBe(status);
+    expect(res.json<{ error: { code: string } }>().error.code).toBe(code);
+  });
+
+  it("another tenant's risky users are its own", async () => {
+    const res = await h.call('GET', '/api/v1/tenants/t2/risky-users', h.key('t2', 'reports-reader'));
+    expect(res.json<{ value: unknown[] }>().value).toEqual([]);
+  });
+});
