@@ -11,11 +11,13 @@ import { GLOBAL_ADMIN_ROLE_TEMPLATE_ID } from '../../schema/directory.ts';
 vi.mock('../runtime.ts', async () => {
   const { openDuckDbStore } = await import('../../store/duckdb/open.ts');
   const { loadConfig } = await import('../../config/config.ts');
+  const { createDetectStores } = await import('../../store/duckdb/detect-stores.ts');
   return {
     withRuntime: async <R>(dataDir: string, fn: (rt: unknown) => Promise<R>): Promise<R> => {
       const store = await openDuckDbStore({ dataDir });
       try {
-        return await fn({ store, config: loadConfig({ dataDir }, {}) });
+        // detect: directory import rematches stored leaks (D8).
+        return await fn({ store, detect: createDetectStores(store.db), config: loadConfig({ dataDir }, {}) });
       } finally {
         await store.close();
       }
