@@ -3,6 +3,7 @@ import { sha1Hex } from '../../../detect/leaks/password-hashes.ts';
 import { createDetectStores, type DetectStores } from '../../../store/duckdb/detect-stores.ts';
 import { openDuckDbStore, type DuckDbStore } from '../../../store/duckdb/open.ts';
 import { createHarness, DIRECTORY, HARNESS_NOW, type Harness } from './detect-routes-harness.ts';
+import { MAX_FEED_RECORDS } from './leaks.ts';
 
 let store: DuckDbStore;
 let detect: DetectStores;
@@ -106,6 +107,17 @@ describe('leaks routes', () => {
     expect(res.statusCode).toBe(200);
     const d8 = (await store.detections.listDetections('t1', ALL_TIME)).filter((d) => d.detector === 'D8');
     expect(d8.map((d) => d.userPrincipalName).sort()).toEqual(['alice@contoso.example', 'bob@contoso.example', 'carol@contoso.example']);
+  });
+
+  it('refuses a feed over the per-request cap whole, storing nothing', async () => {
+    const rows = ['email', ...Array.from({ length: MAX_FEED_RECORDS + 1 }, (_, i) => `u${i}@fabrikam.example`)].join('\n');
+    const res = await h.call('POST', '/api/v1/tenants/t2/leaks', h.key('t2', 'global-admin'), rows, 'text/csv');
+    expect(res.statusCode).toBe(413);
+    expect(res.json<{ error: { code: string; message: string } }>().error).toMatchObject({
+      code: 'payloadTooLarge',
+      message: `${MAX_FEED_RECORDS + 1} records in one feed; at most ${MAX_FEED_RECORDS} per request: send it in parts (re-sent records are ignored)`,
+    });
+    expect(await detect.leaks.listLeaks('t2')).toHaveLength(1);
   });
 
   it.each([
