@@ -173,6 +173,8 @@ export interface StateStore {
 export interface DetectorSettingsStore {
   getSettings(tenant: TenantId): Promise<Record<string, unknown>>;
   putSettings(tenant: TenantId, settings: Record<string, unknown>, by: string, at: string): Promise<void>;
+  /** Stored versions, newest first, with who and when (the settings history). Optional: stores without history omit it. */
+  settingsHistory?(tenant: TenantId, limit: number): Promise<{ readonly settings: Record<string, unknown>; readonly by: string; readonly at: string }[]>;
 }
 
 /** Leaked-credential feed records per tenant (D8). Idempotent by (tenant, account, sha1, ntlm, source). */

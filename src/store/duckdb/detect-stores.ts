@@ -82,6 +82,13 @@ export function createDetectStores(db: DuckDb, now: () => Date = () => new Date(
     async putSettings(tenant, value, by, at) {
       await db.run('INSERT INTO detector_settings VALUES ($1, $2, $3, $4)', [tenant, JSON.stringify(value), by, timestampFromIso(at)]);
     },
+    async settingsHistory(tenant, limit) {
+      const rows = await db.all<{ settings: string; changed_by: string; changed_at: unknown }>(
+        'SELECT settings, changed_by, changed_at FROM detector_settings WHERE tenant = $1 ORDER BY changed_at DESC, rowid DESC LIMIT $2',
+        [tenant, limit],
+      );
+      return rows.map((r) => ({ settings: JSON.parse(r.settings) as Record<string, unknown>, by: r.changed_by, at: String(r.changed_at) }));
+    },
   };
 
   const leaks: LeakStore = {

@@ -73,6 +73,25 @@ describe('detection settings routes', () => {
     expect((await h.call('GET', URL, h.key('t1', 'global-admin'))).json<Body>().stored).toEqual({ 'brute-force': { logOnly: true, params: { threshold: 5 } }, D8: { enabled: false } });
   });
 
+  it('keeps every version with who and when, newest first', async () => {
+    const before = (await h.call('GET', `${URL}/history`, h.key('t1', 'reports-reader'))).json<{ value: unknown[] }>().value.length;
+    await h.call('PUT', URL, h.key('t1', 'global-admin'), { D1: { logOnly: true } });
+    await h.call('PUT', URL, h.key('t1', 'global-admin'), { 'brute-force': { logOnly: true, params: { threshold: 5 } }, D8: { enabled: false } });
+    const res = await h.call('GET', `${URL}/history?limit=2`, h.key('t1', 'reports-reader'));
+    expect(res.statusCode).toBe(200);
+    const by = `apiKey:${h.key('t1', 'global-admin').split('_')[1]}`;
+    expect(res.json()).toEqual({
+      value: [
+        { settings: { 'brute-force': { logOnly: true, params: { threshold: 5 } }, D8: { enabled: false } }, by, at: HARNESS_NOW },
+        { settings: { D1: { logOnly: true } }, by, at: HARNESS_NOW },
+      ],
+    });
+    const all = (await h.call('GET', `${URL}/history`, h.key('t1', 'reports-reader'))).json<{ value: unknown[] }>().value;
+    expect(all.length).toBe(before + 2);
+    expect((await h.call('GET', `${URL}/history?limit=0`, h.key('t1', 'reports-reader'))).statusCode).toBe(400);
+    expect((await h.call('GET', '/api/v1/tenants/t2/detections/settings/history', h.key('t2', 'reports-reader'))).json()).toEqual({ value: [] });
+  });
+
   it.each([
     ['GET', 'reports-reader', 't1', 200],
     ['PUT', 'reports-reader', 't1', 403],

@@ -54,6 +54,11 @@ export const SettingsResponse = Type.Object({
 });
 type SettingsResponse = Static<typeof SettingsResponse>;
 
+const HistoryQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false });
+const HistoryResponse = Type.Object({
+  value: Type.Array(Type.Object({ settings: Type.Record(Type.String(), Type.Unknown()), by: Type.String(), at: Type.String() })),
+});
+
 const SettingsBody = Type.Record(Type.String(), Type.Unknown(), {
   description: 'Per detector id: {enabled?, logOnly?, params?}. Replaces the stored settings; detectors left out use their defaults.',
 });
@@ -116,6 +121,26 @@ export function effectiveSettings(stored: Record<string, unknown>): SettingsResp
 
 export async function detectionSettingsRoutes(app: FastifyInstance, { deps }: RouteOptionsOf): Promise<void> {
   const now = deps.now ?? (() => new Date());
+  app.get(
+    '/api/v1/tenants/:tenant/detections/settings/history',
+    {
+      config: { access: { roles: ALL_ROLES } },
+      schema: {
+        summary: 'Who changed the detection settings, when, and to what (newest first)',
+        tags: ['detections'],
+        params: TenantParams,
+        querystring: HistoryQuery,
+        response: { 200: HistoryResponse },
+      },
+    },
+    async (request) => {
+      const { tenant } = request.params as Static<typeof TenantParams>;
+      const { limit } = request.query as Static<typeof HistoryQuery>;
+      const store = detectDepsOf(deps).settings;
+      if (store.settingsHistory === undefined) throw new ApiError(503, 'serviceUnavailable', 'this store keeps no settings history');
+      return { value: await store.settingsHistory(tenant, limit ?? 50) };
+    },
+  );
   app.get(
     '/api/v1/tenants/:tenant/detections/settings',
     {
