@@ -10,8 +10,11 @@ import type { PurgeCounts, ReportQueries, ReportQuerySpec } from '../ports.ts';
 import type { DuckDb } from './database.ts';
 import { eventColumns } from './event-rows.ts';
 import { cidrContains, parseCidr } from '../../schema/cidr.ts';
+import { createUsageRollups } from './report-rollups.ts';
 import {
   buildReportSql,
+  dashboardUnit,
+  USAGE_ROLLUP_REPORTS,
   FILL_FLAGGED_SQL,
   NEW_FLAGGED_SQL,
   NO_SUPPRESSIONS,
@@ -71,6 +74,8 @@ function fromRow(r: SuppressionRow): Suppression {
 }
 
 export function createReportQueries(db: DuckDb): ReportQueries {
+  const rollups = createUsageRollups(db);
+
   async function activeSuppressions(tenant: string, spec: ReportQuerySpec): Promise<SuppressionSets> {
     if (!ANOMALY_REPORTS.has(spec.report)) return NO_SUPPRESSIONS;
     const rows = await db.all<{ kind: string; value: string }>(
@@ -112,7 +117,10 @@ export function createReportQueries(db: DuckDb): ReportQueries {
 
   async function built(tenant: string, spec: ReportQuerySpec): Promise<BuiltReportSql> {
     if (ANOMALY_REPORTS.has(spec.report)) await fillFlagged(tenant);
-    return buildReportSql(tenant, spec, await activeSuppressions(tenant, spec));
+    // Usage reports read closed days from the rollups (migration 022); the hourly dashboard has no use for them.
+    const rolled = USAGE_ROLLUP_REPORTS.has(spec.report) && !(spec.report === 'application-dashboard' && dashboardUnit(spec.range) === 'hour');
+    const plan = rolled ? await rollups.plan(tenant, spec.range, spec.now) : undefined;
+    return buildReportSql(tenant, spec, await activeSuppressions(tenant, spec), plan);
   }
 
   async function insertAudit(conn: Parameters<Parameters<DuckDb['transaction']>[0]>[0], tenant: string, audit: DirectoryAudit, at: string): Promise<void> {
@@ -230,6 +238,7 @@ export function createReportQueries(db: DuckDb): ReportQueries {
           (await conn.run(`DELETE FROM ${table} WHERE tenant = $1 AND time < CAST($2 AS TIMESTAMP)`, [tenant, before]))
             .rowsChanged;
         await conn.run('DELETE FROM report_flagged_signins WHERE tenant = $1 AND d_time < CAST($2 AS TIMESTAMP)', [tenant, before]);
+        await rollups.purge(conn, tenant, before);
         return { signins: await del('signins'), events: await del('events'), detections: await del('detections') };
       });
     },
