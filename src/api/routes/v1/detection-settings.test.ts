@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { STREAMING_DETECTORS } from '../../../detect/detectors/registry.ts';
 import { createDetectStores } from '../../../store/duckdb/detect-stores.ts';
 import { openDuckDbStore, type DuckDbStore } from '../../../store/duckdb/open.ts';
 import { createHarness, HARNESS_NOW, type Harness } from './detect-routes-harness.ts';
+import { effectiveSettings, validateSettings } from './detection-settings.ts';
 
 let store: DuckDbStore;
 let h: Harness;
@@ -101,5 +103,30 @@ describe('detection settings routes', () => {
   ] as const)('%s as %s of %s -> %i', async (method, role, tenant, status) => {
     const res = await h.call(method, URL, h.key(tenant, role), method === 'PUT' ? { 'brute-force': { logOnly: true, params: { threshold: 5 } }, D8: { enabled: false } } : undefined);
     expect(res.statusCode).toBe(status);
+  });
+});
+
+describe('validateSettings and effectiveSettings', () => {
+  // Settings documents come from users: any JSON is data, never an exception.
+  const doc = fc.oneof(
+    fc.jsonValue(),
+    fc.dictionary(fc.constantFrom('D1', 'D7', 'D8', 'brute-force', 'mfa-fatigue', 'x'), fc.jsonValue()),
+    fc.dictionary(fc.constantFrom('D1', 'D8', 'brute-force'), fc.record({ enabled: fc.jsonValue(), logOnly: fc.jsonValue(), params: fc.dictionary(fc.string(), fc.jsonValue()) }, { requiredKeys: [] })),
+  );
+
+  it('never throws; a document is valid exactly when it has no errors, and errors name a field', () => {
+    fc.assert(
+      fc.property(doc, (raw) => {
+        const errors = validateSettings(raw);
+        for (const e of errors) expect(typeof e.field === 'string' && e.reason.length > 0).toBe(true);
+        if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
+          const shown = effectiveSettings(raw as Record<string, unknown>);
+          // Invalid stored settings run with the defaults, and say why.
+          expect(shown.storedErrors === undefined).toBe(errors.length === 0);
+          if (errors.length > 0) for (const d of shown.detectors) expect(d.params).toEqual(d.defaults);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
