@@ -105,8 +105,18 @@ describe('risky users routes', () => {
     expect(res.json<{ error: { code: string } }>().error.code).toBe(code);
   });
 
+  it('a directory user whose detections carry only the UPN gets the state under that key', async () => {
+    const t2 = '/api/v1/tenants/t2/risky-users';
+    await store.detections.appendDetections('t2', [det({ id: 'd-t2-bob', detector: 'D3', severity: 'high', detectedDateTime: '2026-11-19T10:00:00.000Z', signInId: 'x1', userPrincipalName: 'Bob@contoso.example' })]);
+    expect((await h.call('GET', t2, h.key('t2', 'global-admin'))).json()).toMatchObject({ value: [{ userKey: 'bob@contoso.example', riskLevel: 'high' }] });
+    const res = await h.call('POST', `${t2}/bob@contoso.example/state`, h.key('t2', 'global-admin'), { state: 'remediated' });
+    expect(res.json()).toMatchObject({ userKey: 'bob@contoso.example', to: 'remediated' });
+    expect((await h.call('GET', t2, h.key('t2', 'global-admin'))).json()).toMatchObject({ value: [] });
+  });
+
   it("another tenant's risky users are its own", async () => {
-    const res = await h.call('GET', '/api/v1/tenants/t2/risky-users', h.key('t2', 'reports-reader'));
+    const res = await h.call('GET', '/api/v1/tenants/t2/risky-users?state=atRisk', h.key('t2', 'reports-reader'));
     expect(res.json<{ value: unknown[] }>().value).toEqual([]);
+    expect((await h.call('GET', URL, h.key('t1', 'reports-reader'))).json<{ value: unknown[] }>().value.length).toBeGreaterThan(0);
   });
 });

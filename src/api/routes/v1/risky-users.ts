@@ -148,12 +148,13 @@ export async function riskyUserRoutes(app: FastifyInstance, { deps }: RouteOptio
       const { tenant, upn } = request.params as Static<typeof UserParams>;
       const body = request.body as Static<typeof StateBody>;
       const d = detectDepsOf(deps);
-      const key = await userKeyOf(deps, tenant, upn);
+      const dir = await userKeyOf(deps, tenant, upn);
+      // The state must sit under the key the user's detections carry: the directory id, or the UPN when the source had no id.
+      const seen = (await compute(tenant, '90d')).users.find((u) => u.userKey === dir.userKey || u.userPrincipalName.toLowerCase() === upn.toLowerCase());
+      const key = seen === undefined ? dir : { ...dir, userKey: seen.userKey };
       const current = await d.riskyUsers.getRiskyUser(tenant, key.userKey);
-      // A user outside the directory exists for D7 only through detections (keyed by UPN) or an earlier state.
-      if (!key.inDirectory && current === undefined && !(await compute(tenant, '90d')).users.some((u) => u.userKey === key.userKey)) {
-        throw new ApiError(404, 'notFound', `no user '${upn}' in this tenant`);
-      }
+      // A user outside the directory exists for D7 only through detections or an earlier state.
+      if (!dir.inDirectory && current === undefined && seen === undefined) throw new ApiError(404, 'notFound', `no user '${upn}' in this tenant`);
       const change: RiskStateChange = {
         userKey: key.userKey,
         userPrincipalName: key.userPrincipalName,
