@@ -1,0 +1,202 @@
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EnrichedEvent } from '../../schema/enrichment.ts';
+import type { ReportFilters, ReportId, ReportRow } from '../../schema/reports.ts';
+import type { ReportQueries, ReportQuerySpec } from '../ports.ts';
+import { openDuckDbStore, type DuckDbStore } from './open.ts';
+import { createReportQueries } from './report-queries.ts';
+import { signIn } from './report-queries-fixture.ts';
+import { buildReportSql, NO_SUPPRESSIONS } from './report-queries-sql.ts';
+import { blockMasks, dayFromEpoch, dayOf, epochDay } from './report-rollups-sql.ts';
+import type { PlainValue } from './values.ts';
+
+const NOW = '2026-11-20T12:00:00.000Z';
+const DAY = 86_400_000;
+const USAGE: ReportId[] = ['application-usage', 'application-usage-detailed', 'application-dashboard'];
+const APPS = [
+  ['Outlook', 'id-outlook'],
+  ['Salesforce', 'id-sf'],
+  ['Salesforce', 'id-sf-2'], // one name, two ids: the app filter by id must not take the other's rows
+  ['Zoom', 'id-zoom'],
+] as const;
+
+let store: DuckDbStore;
+let q: ReportQueries;
+
+beforeEach(async () => {
+  store = await openDuckDbStore({ path: ':memory:' });
+  q = createReportQueries(store.db);
+});
+afterEach(async () => {
+  await store.close();
+});
+
+interface Use {
+  readonly kind: 'signIn' | 'accessPanel' | 'sso';
+  readonly ms: number;
+  readonly user: number;
+  readonly app: number;
+  readonly ok: boolean;
+}
+
+let seq = 0;
+function toEvent(u: Use): EnrichedEvent {
+  const [name, appId] = APPS[u.app % APPS.length] ?? APPS[0];
+  const createdDateTime = new Date(Date.parse(NOW) - u.ms).toISOString();
+  const userPrincipalName = `user${u.user}@contoso.example`;
+  const id = `e${seq++}`;
+  if (u.kind === 'signIn') {
+    return signIn({
+      id,
+      createdDateTime,
+      userPrincipalName,
+      appDisplayName: name,
+      appId,
+      ...(u.ok ? {} : { status: { errorCode: 50126 }, outcome: 'credentialFailure' as const }),
+    });
+  }
+  // Clicks without an app id, as many access panels send them.
+  return { kind: 'appAccess', id, createdDateTime, userPrincipalName, appDisplayName: name, accessType: u.kind, ...(u.app % 2 === 0 ? { appId } : {}) };
+}
+
+const useArb = fc.record({
+  kind: fc.constantFrom('signIn' as const, 'signIn' as const, 'accessPanel' as const, 'sso' as const),
+  ms: fc.integer({ min: 0, max: 12 * DAY }),
+  user: fc.integer({ min: 0, max: 6 }),
+  app: fc.integer({ min: 0, max: APPS.length - 1 }),
+  ok: fc.boolean(),
+});
+
+function spec(report: ReportId, range: { from: string; to: string }, filters: ReportFilters = {}): ReportQuerySpec {
+  return { report, range, filters, noiseClients: [], now: NOW };
+}
+
+/** The report straight from the raw tables (no rollup plan), in report order. */
+async function raw(tenant: string, s: ReportQuerySpec): Promise<ReportRow[]> {
+  const b = buildReportSql(tenant, s, NO_SUPPRESSIONS);
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(b.params)) if (new RegExp(`\\$${k}\\b`).test(b.sql)) params[k] = v;
+  const rows = await store.db.all<Record<string, PlainValue>>(`SELECT * FROM (${b.sql}) ORDER BY ${b.order}`, params);
+  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === undefined ? null : (v as ReportRow[string])])));
+}
+
+async function viaRollups(tenant: string, s: ReportQuerySpec): Promise<ReportRow[]> {
+  return (await q.page(tenant, s, { offset: 0, limit: 100_000 })).rows;
+}
+
+const ago = (days: number, hours = 0): string => new Date(Date.parse(NOW) - days * DAY - hours * 3_600_000).toISOString();
+const RANGES = [
+  { from: ago(30), to: NOW }, // 30d: partial first day, whole days, today live
+  { from: ago(7), to: NOW },
+  { from: '2026-11-12T00:00:00.000Z', to: '2026-11-18T00:00:00.000Z' }, // midnight-aligned, all closed
+  { from: ago(3, 5), to: ago(1, 2) }, // ends inside a closed day
+];
+const FILTERS: ReportFilters[] = [{}, { app: 'salesforce' }, { app: 'id-sf-2' }, { app: 'Zoom', user: 'USER3@contoso.example' }, { user: 'user1@contoso.example' }];
+
+async function expectSameAsRaw(tenant: string): Promise<void> {
+  for (const report of USAGE) {
+    for (const range of RANGES) {
+      for (const filters of report === 'application-usage-detailed' ? FILTERS.filter((f) => f.app !== undefined) : FILTERS) {
+        const s = spec(report, range, filters);
+        expect(await viaRollups(tenant, s), `${report} ${JSON.stringify(range)} ${JSON.stringify(filters)}`).toEqual(await raw(tenant, s));
+      }
+    }
+  }
+}
+
+async function rollupRows(tenant: string): Promise<number> {
+  const r = await store.db.one<{ n: number }>(
+    `SELECT (SELECT count(*) FROM report_usage_daily WHERE tenant = $t) + (SELECT count(*) FROM report_usage_days WHERE tenant = $t) AS n`,
+    { t: tenant },
+  );
+  return Number(r?.n ?? 0);
+}
+
+describe('usage rollups', () => {
+  it('answer exactly what the raw query answers, for random months of usage', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(useArb, { minLength: 1, maxLength: 120 }), fc.array(useArb, { maxLength: 30 }), async (uses, late) => {
+        await store.close();
+        store = await openDuckDbStore({ path: ':memory:' });
+        q = createReportQueries(store.db);
+        await store.events.appendEvents('t1', uses.map(toEvent));
+        await expectSameAsRaw('t1');
+        expect(await rollupRows('t1')).toBeGreaterThan(0);
+        // Late events into days the rollups already hold: those days are rebuilt.
+        await store.events.appendEvents('t1', late.map((u) => toEvent({ ...u, ms: u.ms + DAY })));
+        await expectSameAsRaw('t1');
+      }),
+      { numRuns: 8 },
+    );
+  }, 240_000);
+
+  it('rebuild a closed day when a late event lands in it, with a user never seen before', async () => {
+    await store.events.appendEvents('t1', [toEvent({ kind: 'signIn', ms: 3 * DAY, user: 1, app: 0, ok: true })]);
+    const s = spec('application-usage', { from: ago(7), to: NOW });
+    expect((await viaRollups('t1', s))[0]).toMatchObject({ appDisplayName: 'Outlook', signIns: 1, distinctUsers: 1 });
+    await store.events.appendEvents('t1', [
+      toEvent({ kind: 'signIn', ms: 3 * DAY + 60_000, user: 9, app: 0, ok: true }),
+      toEvent({ kind: 'accessPanel', ms: 3 * DAY + 120_000, user: 1, app: 0, ok: true }),
+    ]);
+    expect((await viaRollups('t1', s))[0]).toMatchObject({ appDisplayName: 'Outlook', signIns: 2, accessPanelClicks: 1, distinctUsers: 2 });
+    expect(await viaRollups('t1', s)).toEqual(await raw('t1', s));
+  });
+
+  it('keep tenants apart: the same users and apps in another tenant change nothing', async () => {
+    const uses: Use[] = Array.from({ length: 60 }, (_, i) => ({ kind: i % 3 === 0 ? 'accessPanel' : 'signIn', ms: (i * 4 + 1) * 3_600_000, user: i % 5, app: i % 4, ok: true }));
+    await store.events.appendEvents('t1', uses.map(toEvent));
+    await store.events.appendEvents('t2', uses.slice(0, 25).map((u) => toEvent({ ...u, user: u.user + 1 })));
+    await expectSameAsRaw('t1');
+    await expectSameAsRaw('t2');
+    const t1 = await viaRollups('t1', spec('application-usage', { from: ago(30), to: NOW }));
+    await store.events.appendEvents('t2', uses.map((u) => toEvent({ ...u, ms: u.ms + 2 * DAY })));
+    await expectSameAsRaw('t2');
+    expect(await viaRollups('t1', spec('application-usage', { from: ago(30), to: NOW }))).toEqual(t1);
+  });
+
+  it('leave with the retention purge: no rollup of a purged day, no key of a user whose rows are gone', async () => {
+    await store.events.appendEvents('t1', [
+      toEvent({ kind: 'signIn', ms: 20 * DAY, user: 5, app: 1, ok: true }),
+      toEvent({ kind: 'signIn', ms: 10 * DAY, user: 1, app: 1, ok: true }),
+      toEvent({ kind: 'signIn', ms: 2 * DAY, user: 2, app: 1, ok: true }),
+    ]);
+    await expectSameAsRaw('t1');
+    const cut = ago(10, 6); // inside the day of the second sign-in: that day becomes partial and leaves the rollups
+    await q.purgeBefore('t1', cut);
+    const left = await store.db.all<{ day: string }>(`SELECT CAST(day AS VARCHAR) AS day FROM report_usage_daily WHERE tenant = 't1'`);
+    expect(left.every((r) => r.day > dayOf(cut))).toBe(true);
+    const keys = await store.db.all<{ upn: string }>(`SELECT upn FROM report_user_keys WHERE tenant = 't1' ORDER BY upn`);
+    expect(keys.map((k) => k.upn)).not.toContain('user5@contoso.example');
+    const bits = await store.db.one<{ n: number }>(`SELECT count(*) AS n FROM report_usage_blocks WHERE tenant = 't1' AND bits = 0`);
+    expect(Number(bits?.n)).toBe(0);
+    await expectSameAsRaw('t1');
+  });
+});
+
+describe('day blocks', () => {
+  it('set one bit per day in the block holding it', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 40_000 }), { maxLength: 200 }), (days) => {
+        const masks = blockMasks(days);
+        let bitsSet = 0;
+        for (const [b, m] of masks) {
+          expect(m >= 0n && m < 1n << 64n).toBe(true);
+          for (let i = 0; i < 64; i++) if ((m >> BigInt(i)) & 1n) {
+            bitsSet++;
+            expect(days).toContain(b * 64 + i);
+          }
+        }
+        expect(bitsSet).toBe(days.length);
+      }),
+    );
+  });
+
+  it('round-trip days and epoch numbers', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 80_000 }), (n) => {
+        expect(epochDay(dayFromEpoch(n))).toBe(n);
+        expect(dayOf(`${dayFromEpoch(n)}T23:59:59.999Z`)).toBe(dayFromEpoch(n));
+      }),
+    );
+  });
+});
