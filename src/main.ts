@@ -11,7 +11,6 @@ import { newOperatorToken, removeServerInfo, writeServerInfo } from './api/serve
 import { createFilePortalUserStore } from './directory/portal-users-file.ts';
 import { createSessionService } from './directory/sessions.ts';
 import { DEMO_TENANT, seedDemoTenant } from './demo-tenant.ts';
-import { captureCli, cliIo } from './cli/io.ts';
 import { withSharedRuntime } from './cli/runtime.ts';
 import { purgeExpired, scheduleRetention } from './reports/retention.ts';
 
@@ -42,18 +41,13 @@ export async function startServer(config: Config, opts: StartOptions): Promise<R
     }
 
     const operatorToken = newOperatorToken();
-    const { runCli } = await import('./cli/main.ts');
+    const { runCliCaptured } = await import('./cli/main.ts');
     const tls = readTls(config);
     const app = await buildHttpApp(runtime, {
       ...(tls !== undefined ? { https: tls } : {}),
       operatorToken,
       portalUsers,
-      runCli: (argv, stdin) =>
-        withSharedRuntime(runtime, () =>
-          captureCli(async () => {
-            cliIo().exitCode = await runCli(argv);
-          }, stdin),
-        ),
+      runCli: (argv, stdin) => withSharedRuntime(runtime, () => runCliCaptured(argv, stdin)),
     });
     // SPEC 3 retention: purge once at start, then hourly.
     const retentionDeps = { queries: runtime.store.reports, control: runtime.store.control };

@@ -40,11 +40,17 @@ export function cliIo(): CliStreams {
   return captured.getStore() ?? processStreams;
 }
 
+export interface CapturedCli {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
 /** Runs fn with its CLI output captured into strings. */
 export async function captureCli(
   fn: () => Promise<void>,
   stdin: AsyncIterable<Buffer> = (async function* () {})(),
-): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+): Promise<CapturedCli> {
   let out = '';
   let err = '';
   const streams: CliStreams = {

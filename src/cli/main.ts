@@ -7,7 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands/index.ts';
 import { CliError } from './cli-error.ts';
-import { cliIo } from './io.ts';
+import { captureCli, cliIo, type CapturedCli } from './io.ts';
 
 export function buildProgram(): Command {
   const io = cliIo();
@@ -35,6 +35,13 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     io.stderr.write(`authlens: ${err instanceof Error ? err.message : String(err)}\n`);
     return exitCode;
   }
+}
+
+/** Runs the CLI with its output captured (the server's operator channel, tests). */
+export function runCliCaptured(argv: readonly string[], stdin?: AsyncIterable<Buffer>): Promise<CapturedCli> {
+  return captureCli(async () => {
+    cliIo().exitCode = await runCli(argv);
+  }, stdin);
 }
 
 /** Process entry: forwards to a running server that holds the data dir, else runs here. */

@@ -2,8 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
-import { runCli } from '../main.ts';
-import { captureCli } from '../io.ts';
+import { runCliCaptured } from '../main.ts';
 
 // leaks and backtest need the store and the detection stores, not GeoIP: a runtime of those alone.
 vi.mock('../runtime.ts', async () => {
@@ -38,12 +37,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function cli(...argv: string[]) {
-  let code = 0;
-  const out = await captureCli(async () => {
-    code = await runCli(['--data-dir', dir, ...argv]);
-  });
-  return { ...out, exitCode: code };
+function cli(...argv: string[]) {
+  return runCliCaptured(['--data-dir', dir, ...argv]);
 }
 
 describe('authlens leaks import', () => {

@@ -2,8 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
-import { runCli } from '../main.ts';
-import { captureCli } from '../io.ts';
+import { runCliCaptured } from '../main.ts';
 import { openIpListCatalog } from '../../enrich/ip-lists/catalog.ts';
 
 // The composition root loads GeoIP and ASN data at import; lists never needs them.
@@ -20,18 +19,14 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function cli(...argv: string[]) {
-  let code = 0;
-  const out = await captureCli(async () => {
-    code = await runCli(['--data-dir', dir, ...argv]);
-  });
-  return { ...out, code: code !== 0 ? code : out.exitCode };
+function cli(...argv: string[]) {
+  return runCliCaptured(['--data-dir', dir, ...argv]);
 }
 
 describe('authlens lists', () => {
   it('add --json reports counts and rejected lines, exits 2 when lines were rejected', async () => {
     const r = await cli('--json', 'lists', 'add', '--global', '--category', 'malicious', '--name', 'drop', file);
-    expect(r.code).toBe(2);
+    expect(r.exitCode).toBe(2);
     expect(JSON.parse(r.stdout)).toEqual({
       name: 'drop',
       scope: 'global',
@@ -51,7 +46,7 @@ describe('authlens lists', () => {
     const clean = path.join(dir, 'corp.txt');
     await writeFile(clean, '192.0.2.0/24\n');
     const r = await cli('lists', 'add', '--tenant', 'acme', '--category', 'trusted', '--name', 'corp', clean);
-    expect([r.code, r.stdout]).toEqual([0, 'loaded corp (tenant acme, trusted, format plain): 1 entries (1 IPv4, 0 IPv6), 0 rejected\n']);
+    expect([r.exitCode, r.stdout]).toEqual([0, 'loaded corp (tenant acme, trusted, format plain): 1 entries (1 IPv4, 0 IPv6), 0 rejected\n']);
     const server = openIpListCatalog({ dataDir: dir });
     await server.reload();
     expect(server.registry.lookup('acme', '192.0.2.9')).toEqual([{ list: 'corp', category: 'trusted' }]);
@@ -76,7 +71,7 @@ describe('authlens lists', () => {
     [['lists', 'remove', '--global', '--name', 'nope'], /no list 'nope'/],
   ])('refuses %j', async (argv, message) => {
     const r = await cli(...argv);
-    expect(r.code).toBe(1);
+    expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(message);
   });
 });

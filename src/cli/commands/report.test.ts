@@ -4,8 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDuckDbStore } from '../../store/duckdb/open.ts';
 import { FIXTURE_EVENTS, FIXTURE_SIGNINS } from '../../store/duckdb/report-queries-fixture.ts';
-import { captureCli } from '../io.ts';
-import { runCli } from '../main.ts';
+import { runCliCaptured } from '../main.ts';
 
 // Reports need only the store: skip the GeoIP databases the full runtime loads.
 vi.mock('../runtime.ts', async () => {
@@ -38,12 +37,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function cli(...argv: string[]) {
-  let code = 0;
-  const out = await captureCli(async () => {
-    code = await runCli(['--data-dir', dir, ...argv]);
-  });
-  return { ...out, exitCode: code };
+function cli(...argv: string[]) {
+  return runCliCaptured(['--data-dir', dir, ...argv]);
 }
 
 const RANGE = ['--from', '2026-11-17T00:00:00Z', '--to', '2026-11-21T00:00:00Z'];

@@ -2,8 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
-import { runCli } from '../main.ts';
-import { captureCli } from '../io.ts';
+import { runCliCaptured } from '../main.ts';
 import { GLOBAL_ADMIN_ROLE_TEMPLATE_ID } from '../../schema/directory.ts';
 
 // These commands touch only the control store: the runtime is the DuckDB store alone, so
@@ -36,12 +35,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function cli(...argv: string[]) {
-  let code = 0;
-  const out = await captureCli(async () => {
-    code = await runCli(['--data-dir', dir, ...argv]);
-  });
-  return { ...out, exitCode: code };
+function cli(...argv: string[]) {
+  return runCliCaptured(['--data-dir', dir, ...argv]);
 }
 
 describe('tenant, directory and keys commands', () => {
