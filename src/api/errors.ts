@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   unsupportedMediaType: 415,
   tooManyRequests: 429,
   internalServerError: 500,
+  connectorNotConfigured: 501,
   serviceUnavailable: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
