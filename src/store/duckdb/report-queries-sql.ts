@@ -302,13 +302,25 @@ export interface UsageRollupPlan {
   readonly leftDay?: string;
   /** Blocks and day masks of [fullFrom, fullTo) (report-rollups-sql.ts blockMasks). */
   readonly masks: ReadonlyMap<number, bigint>;
+  /**
+   * With an app filter: the stored app names it matches (case-insensitively).
+   * The per-user rollup has no app id, so a plan is only made when no app of
+   * another name has the filter as its id.
+   */
+  readonly appNames?: readonly string[];
 }
 
-/** Rollup rows filtered like the raw stream (their sums are per day, `last` stands for the time). */
-function rollupWhere(spec: ReportQuerySpec, params: Record<string, string>, alias: string, dayCond: string, withUser: boolean): string {
+/**
+ * Rollup rows filtered like the raw stream (their sums are per day, `last` stands for the time).
+ * `names`: the per-user rollup, filtered on the resolved app names (a plain IN list lets DuckDB skip row groups).
+ */
+function rollupWhere(spec: ReportQuerySpec, params: Record<string, string>, alias: string, dayCond: string, withUser: boolean, names?: readonly string[]): string {
   const w = new Where(params);
   w.add(`${alias}.tenant = $tenant AND ${dayCond}`);
-  w.add(APP_MATCH(`${alias}.app`, `${alias}.app_id`), { name: 'app', value: spec.filters.app });
+  if ((spec.filters.app ?? '') !== '') {
+    if (names === undefined) w.add(APP_MATCH(`${alias}.app`, `${alias}.app_id`), { name: 'app', value: spec.filters.app });
+    else w.add(names.length === 0 ? 'FALSE' : `${alias}.app IN (${sqlList(names)})`);
+  }
   if (withUser) w.add(`${alias}.upn = lower($user)`, { name: 'user', value: spec.filters.user });
   return w.toString();
 }
@@ -326,7 +338,7 @@ function usageStream(tenant: string, spec: ReportQuerySpec, plan?: UsageRollupPl
   // Without a user filter the per-(day, app) sums are enough and far fewer rows.
   const rolled =
     perUser || (spec.filters.user ?? '') !== ''
-      ? `SELECT r.app, r.upn, r.last AS time, r.sgn, r.clk, r.sso FROM report_usage_daily r WHERE ${rollupWhere(spec, params, 'r', full('r'), true)}`
+      ? `SELECT r.app, r.upn, r.last AS time, r.sgn, r.clk, r.sso FROM report_usage_daily r WHERE ${rollupWhere(spec, params, 'r', full('r'), true, plan.appNames ?? [])}`
       : `SELECT r.app, NULL AS upn, r.last AS time, r.sgn, r.clk, r.sso FROM report_usage_app_days r WHERE ${rollupWhere(spec, params, 'r', full('r'), false)}`;
   return {
     sql: `${rolled}
@@ -349,14 +361,14 @@ function applicationUsageRolled(tenant: string, spec: ReportQuerySpec, plan: Usa
   const filtered = (spec.filters.app ?? '') !== '' || (spec.filters.user ?? '') !== '';
   // The bitmaps have no app id or user filter; a filtered run reads the per-day user rows instead.
   const fullUsers = filtered
-    ? `SELECT r.app, r.ukey FROM report_usage_daily r WHERE ${rollupWhere(spec, params, 'r', 'r.day >= CAST($rfrom AS DATE) AND r.day < CAST($rto AS DATE)', true)} AND r.ukey IS NOT NULL`
+    ? `SELECT r.app, r.ukey FROM report_usage_daily r WHERE ${rollupWhere(spec, params, 'r', 'r.day >= CAST($rfrom AS DATE) AND r.day < CAST($rto AS DATE)', true, plan.appNames ?? [])} AND r.ukey IS NOT NULL`
     : `SELECT b.app, b.ukey FROM report_usage_blocks b WHERE b.tenant = $tenant AND ${blockPredicate(plan.masks)}`;
   if (plan.leftDay !== undefined) params['lday'] = plan.leftDay;
   // A user of the partial first day used the app inside the range exactly when their last use that day is in it.
   const leftUsers =
     plan.leftDay === undefined
       ? ''
-      : `UNION ALL SELECT r.app, r.ukey FROM report_usage_daily r WHERE ${rollupWhere(spec, params, 'r', 'r.day = CAST($lday AS DATE)', true)}
+      : `UNION ALL SELECT r.app, r.ukey FROM report_usage_daily r WHERE ${rollupWhere(spec, params, 'r', 'r.day = CAST($lday AS DATE)', true, plan.appNames ?? [])}
         AND r.last >= CAST($from AS TIMESTAMP) AND r.ukey IS NOT NULL`;
   // Users seen only after the last build have no key yet: a negative rank per UPN keeps them distinct.
   const rightUsers = `UNION ALL SELECT e.app, coalesce(k.ukey, -CAST(dense_rank() OVER (ORDER BY e.upn) AS INTEGER))
@@ -393,7 +405,27 @@ function applicationUsage(tenant: string, spec: ReportQuerySpec, plan?: UsageRol
 }
 
 function applicationUsageDetailed(tenant: string, spec: ReportQuerySpec, plan?: UsageRollupPlan): BuiltReportSql {
-  const u = usageStream(tenant, spec, plan);
+  if (plan !== undefined) {
+    // The per-user rollup has the report's grain: its rows pass through, only the raw edges are grouped.
+    const params = baseParams(tenant, spec);
+    params['rfrom'] = `${plan.fullFrom}T00:00:00.000Z`;
+    params['rto'] = `${plan.fullTo}T00:00:00.000Z`;
+    const full = 'r.day >= CAST($rfrom AS DATE) AND r.day < CAST($rto AS DATE)';
+    const edge = (lo: string, hi: string): string => `SELECT strftime(time, '%Y-%m-%d') AS date, upn, app, sum(sgn) AS sgn, sum(clk) AS clk, sum(sso) AS sso, max(time) AS last
+      FROM (${rawUsageStream(spec, params, lo, hi)}) GROUP BY ALL`;
+    return {
+      sql: `SELECT date, upn AS userPrincipalName, app AS appDisplayName, CAST(sgn AS INTEGER) AS signIns, CAST(clk AS INTEGER) AS accessPanelClicks,
+    CAST(sso AS INTEGER) AS ssoLaunches, ${iso('last')} AS lastUsedDateTime
+  FROM (
+    SELECT strftime(r.day, '%Y-%m-%d') AS date, r.upn, r.app, r.sgn, r.clk, r.sso, r.last FROM report_usage_daily r
+    WHERE ${rollupWhere(spec, params, 'r', full, true, plan.appNames ?? [])}
+    UNION ALL ${edge('from', 'rfrom')}
+    UNION ALL ${edge('rto', 'to')})`,
+      order: 'date DESC, signIns + accessPanelClicks + ssoLaunches DESC, userPrincipalName, appDisplayName',
+      params,
+    };
+  }
+  const u = usageStream(tenant, spec);
   return {
     sql: `SELECT strftime(time, '%Y-%m-%d') AS date, upn AS userPrincipalName, app AS appDisplayName,
     CAST(sum(sgn) AS INTEGER) AS signIns, CAST(sum(clk) AS INTEGER) AS accessPanelClicks, CAST(sum(sso) AS INTEGER) AS ssoLaunches,

@@ -21,6 +21,7 @@ import {
   REPORT_DETECTORS,
   type BuiltReportSql,
   type SuppressionSets,
+  type UsageRollupPlan,
 } from './report-queries-sql.ts';
 import type { PlainValue } from './values.ts';
 
@@ -115,11 +116,28 @@ export function createReportQueries(db: DuckDb): ReportQueries {
     });
   }
 
+  /**
+   * Resolves an app filter to the stored names it matches. The per-user rollup
+   * has no app id: when the filter is the id of an app with another name, the
+   * run reads the raw tables (undefined) so the answer stays exact.
+   */
+  async function withAppNames(tenant: string, spec: ReportQuerySpec, plan: UsageRollupPlan | undefined): Promise<UsageRollupPlan | undefined> {
+    const app = spec.filters.app ?? '';
+    if (plan === undefined || app === '') return plan;
+    const rows = await db.all<{ app: string | null; by_id: boolean }>(
+      `SELECT DISTINCT app, lower(coalesce(app, '')) <> lower($app) AS by_id FROM report_usage_app_days
+       WHERE tenant = $tenant AND day >= CAST($lo AS DATE) AND day < CAST($hi AS DATE) AND (lower(app) = lower($app) OR app_id = $app)`,
+      { tenant, app, lo: plan.leftDay ?? plan.fullFrom, hi: plan.fullTo },
+    );
+    if (rows.some((r) => r.by_id)) return undefined;
+    return { ...plan, appNames: rows.flatMap((r) => (r.app === null ? [] : [r.app])) };
+  }
+
   async function built(tenant: string, spec: ReportQuerySpec): Promise<BuiltReportSql> {
     if (ANOMALY_REPORTS.has(spec.report)) await fillFlagged(tenant);
     // Usage reports read closed days from the rollups (migration 022); the hourly dashboard has no use for them.
     const rolled = USAGE_ROLLUP_REPORTS.has(spec.report) && !(spec.report === 'application-dashboard' && dashboardUnit(spec.range) === 'hour');
-    const plan = rolled ? await rollups.plan(tenant, spec.range, spec.now) : undefined;
+    const plan = rolled ? await withAppNames(tenant, spec, await rollups.plan(tenant, spec.range, spec.now)) : undefined;
     return buildReportSql(tenant, spec, await activeSuppressions(tenant, spec), plan);
   }
 

@@ -86,8 +86,10 @@ export function buildStatements(masks: Map<number, bigint>): string[] {
       WHERE NOT EXISTS (SELECT 1 FROM report_user_keys k WHERE k.tenant = $tenant AND k.upn = n.upn)`,
     // Sorted by (day, app) so a one-app filter skips most row groups.
     `INSERT INTO report_usage_daily
-      SELECT $tenant, s.day, s.app, s.app_id, s.upn, k.ukey, s.sgn, s.clk, s.sso, s.first, s.last
+      SELECT $tenant, s.day, s.app, s.upn, k.ukey, CAST(sum(s.sgn) AS INTEGER), CAST(sum(s.clk) AS INTEGER), CAST(sum(s.sso) AS INTEGER),
+        min(s.first), max(s.last)
       FROM rollup_stage s LEFT JOIN report_user_keys k ON k.tenant = $tenant AND k.upn = s.upn
+      GROUP BY s.day, s.app, s.upn, k.ukey
       ORDER BY s.day, s.app, s.upn`,
     `INSERT INTO report_usage_app_days
       SELECT $tenant, day, app, app_id, sum(sgn), sum(clk), sum(sso), max(last) FROM rollup_stage GROUP BY ALL`,

@@ -25,12 +25,13 @@ CREATE TABLE IF NOT EXISTS report_user_keys (
   ukey    INTEGER NOT NULL
 );
 
--- Per (day, app, app id, user): the usage stream's sums, first and last time.
+-- Per (day, app, user): the usage stream's sums, first and last time. No app id:
+-- this is the grain of the detailed report; a run filtering by an id that names
+-- another app reads the raw tables instead (report-queries.ts).
 CREATE TABLE IF NOT EXISTS report_usage_daily (
   tenant  VARCHAR NOT NULL,
   day     DATE NOT NULL,
   app     VARCHAR,
-  app_id  VARCHAR,
   upn     VARCHAR,
   ukey    INTEGER,
   sgn     INTEGER NOT NULL,
