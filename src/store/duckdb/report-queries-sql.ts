@@ -411,18 +411,23 @@ function applicationUsageDetailed(tenant: string, spec: ReportQuerySpec, plan?: 
     params['rfrom'] = `${plan.fullFrom}T00:00:00.000Z`;
     params['rto'] = `${plan.fullTo}T00:00:00.000Z`;
     const full = 'r.day >= CAST($rfrom AS DATE) AND r.day < CAST($rto AS DATE)';
-    const edge = (lo: string, hi: string): string => `SELECT strftime(time, '%Y-%m-%d') AS date, upn, app, sum(sgn) AS sgn, sum(clk) AS clk, sum(sso) AS sso, max(time) AS last
+    const edge = (lo: string, hi: string): string => `SELECT CAST(time AS DATE) AS day, upn, app, sum(sgn) AS sgn, sum(clk) AS clk, sum(sso) AS sso, max(time) AS last
       FROM (${rawUsageStream(spec, params, lo, hi)}) GROUP BY ALL`;
-    return {
-      sql: `SELECT date, upn AS userPrincipalName, app AS appDisplayName, CAST(sgn AS INTEGER) AS signIns, CAST(clk AS INTEGER) AS accessPanelClicks,
-    CAST(sso AS INTEGER) AS ssoLaunches, ${iso('last')} AS lastUsedDateTime
-  FROM (
-    SELECT strftime(r.day, '%Y-%m-%d') AS date, r.upn, r.app, r.sgn, r.clk, r.sso, r.last FROM report_usage_daily r
+    const inner = `SELECT r.day, r.upn, r.app, r.sgn, r.clk, r.sso, r.last FROM report_usage_daily r
     WHERE ${rollupWhere(spec, params, 'r', full, true, plan.appNames ?? [])}
     UNION ALL ${edge('from', 'rfrom')}
-    UNION ALL ${edge('rto', 'to')})`,
-      order: 'date DESC, signIns + accessPanelClicks + ssoLaunches DESC, userPrincipalName, appDisplayName',
+    UNION ALL ${edge('rto', 'to')}`;
+    const cols = `strftime(day, '%Y-%m-%d') AS date, upn AS userPrincipalName, app AS appDisplayName, CAST(sgn AS INTEGER) AS signIns,
+    CAST(clk AS INTEGER) AS accessPanelClicks, CAST(sso AS INTEGER) AS ssoLaunches, ${iso('last')} AS lastUsedDateTime`;
+    const order = 'date DESC, signIns + accessPanelClicks + ssoLaunches DESC, userPrincipalName, appDisplayName';
+    return {
+      sql: `SELECT ${cols}\n  FROM (${inner})`,
+      order,
       params,
+      // Cut on the raw day and sums first, format the kept rows only (the same order: the date string sorts as the day).
+      keyed: (limitClause) => `SELECT ${cols}
+  FROM (SELECT * FROM (${inner}) ORDER BY day DESC, sgn + clk + sso DESC, upn, app ${limitClause})
+  ORDER BY ${order}`,
     };
   }
   const u = usageStream(tenant, spec);
