@@ -194,6 +194,10 @@ export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipelin
               limit = Math.min(limit * 2, maxBatchSize);
             }
           }
+          // Let the batch being stored take its next step (DuckDB answers arrive as
+          // macrotasks, and buffered input chunks only cost microtasks), so each of
+          // its awaits waits one input chunk at most instead of several.
+          if (inFlight !== undefined) await new Promise<void>((resolve) => setImmediate(resolve));
         }
         await flush();
       } finally {
