@@ -22,6 +22,9 @@ import { createDetectionRuntime, type DetectionRuntime } from './detect/runtime.
 import { createDetectStores, type DetectStores } from './store/duckdb/detect-stores.ts';
 import { createGraphQueries } from './store/duckdb/graph-queries.ts';
 import { loadOrCreateSecret } from './secrets.ts';
+import { createNotifyStore } from './store/duckdb/notify-store.ts';
+import { createNotifier, type Notifier } from './notify/notifier.ts';
+import { createSmtpMailer } from './notify/email.ts';
 
 /** Why an ingest was refused before reading anything (the CLI and API word it for their users). */
 export class IngestRefusedError extends Error {
@@ -48,6 +51,8 @@ export interface Runtime {
   readonly enrichment: Enrichment;
   readonly detect: DetectStores;
   readonly detection: DetectionRuntime;
+  /** Notification outbox and delivery loop (main.ts starts it in the server). */
+  readonly notify: Notifier;
   /** Validates, enriches, stores durably and runs detections; refuses tenants that have not opted in. */
   ingest(tenant: TenantId, input: IngestInput, opts: IngestOptions): Promise<IngestSummary>;
   /**
@@ -77,8 +82,19 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     latenessMs: config.latenessMs,
   });
 
+  const mailer = config.smtpUrl !== undefined ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom ?? 'authlens <authlens@localhost>' }) : undefined;
+  const notify = createNotifier({
+    store: createNotifyStore(store.db),
+    control: store.control,
+    detections: store.detections,
+    suppressions: (t: TenantId) => store.reports.listSuppressions(t),
+    ...(mailer !== undefined ? { mailer } : {}),
+  });
+
   async function storeDetections(tenant: TenantId, found: readonly Detection[]): Promise<void> {
     if (found.length > 0) await store.detections.appendDetections(tenant, found);
+    // After the detections are durable: one outbox INSERT when some qualify (SPEC 5 notifications).
+    await notify.enqueue(tenant, found);
     // The checkpoint follows the detections it covers: a crash in between replays, and ids make replays no-ops.
     await detection.checkpoint(tenant);
   }
@@ -110,9 +126,12 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     enrichment,
     detect,
     detection,
+    notify,
     ingest,
     flushDetections,
     async close() {
+      await notify.stop();
+      mailer?.close();
       await detection.checkpoint();
       await enrichment.close();
       await store.close();
@@ -142,6 +161,7 @@ export async function buildHttpApp(
       reload: (tenant) => rt.detection.reload(tenant),
     },
     ipLists: rt.enrichment.lists,
+    notify: rt.notify,
     ...extra,
   };
   return buildApp(deps);

@@ -53,6 +53,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<R
     const retentionDeps = { queries: runtime.store.reports, control: runtime.store.control };
     await purgeExpired(retentionDeps, new Date());
     const retention = scheduleRetention(retentionDeps, { onError: (err) => opts.log(`retention purge failed: ${String(err)}`) });
+    runtime.notify.start();
     const https = config.tls !== undefined;
     const url = await app.listen({ host: config.host, port: config.port });
     await writeServerInfo(config.dataDir, { url, pid: process.pid, operatorToken });
@@ -65,6 +66,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<R
       close() {
         closing ??= (async () => {
           retention.stop();
+          await runtime.notify.stop();
           await app.close();
           await removeServerInfo(config.dataDir);
           await runtime.close();

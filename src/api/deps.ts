@@ -13,6 +13,7 @@ import type { ReportQueries } from '../store/ports.ts';
 import type { GraphQueries } from '../store/ports.ts';
 import type { DetectorSettingsStore, LeakStore, RiskyUserStore } from '../store/ports.ts';
 import type { IpListCatalog } from '../enrich/ip-lists/catalog.ts';
+import type { Notifier } from '../notify/notifier.ts';
 
 /** The ingest pipeline (src/ingest/pipeline.ts), bound to the store by app.ts. */
 export type IngestFn = (
@@ -59,6 +60,8 @@ export interface ApiDeps {
   readonly ipLists?: IpListCatalog;
   /** fetch for list URLs given by tenants (tests); default: public hosts only, redirects checked, size-capped. */
   readonly ipListFetch?: typeof fetch;
+  /** Notification settings, webhooks and deliveries (src/notify). Absent: the notifications routes answer 503. */
+  readonly notify?: Notifier;
   /** Where pino writes (default stdout); tests capture it to prove redaction. */
   readonly logStream?: { write(line: string): void };
 }

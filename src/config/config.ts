@@ -29,6 +29,14 @@ export interface Config {
   /** Seed a demo tenant into a new data dir (AUTHLENS_DEMO, default on). */
   readonly demo: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * Notification email transport, smtp://user:pass@host:port (STARTTLS when offered) or
+   * smtps://... (implicit TLS) (AUTHLENS_SMTP_URL). Absent: email deliveries are stored
+   * as failed with the reason, webhooks still go (docs/notifications.md).
+   */
+  readonly smtpUrl?: string;
+  /** From address of notification emails (AUTHLENS_MAIL_FROM, default "authlens <authlens@localhost>"). */
+  readonly mailFrom?: string;
 }
 
 export type ConfigOverrides = Partial<Omit<Config, 'limits'>> & { limits?: Partial<Config['limits']> };
@@ -66,6 +74,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     latenessMs: intFrom(env, 'AUTHLENS_LATENESS_MS', 10 * 60 * 1000),
     demo: (env.AUTHLENS_DEMO ?? '1') !== '0',
     logLevel,
+    smtpUrl: env.AUTHLENS_SMTP_URL !== undefined && env.AUTHLENS_SMTP_URL !== '' ? env.AUTHLENS_SMTP_URL : undefined,
+    mailFrom: env.AUTHLENS_MAIL_FROM ?? 'authlens <authlens@localhost>',
   };
   const merged: Config = {
     ...base,

@@ -191,3 +191,80 @@ export interface RiskyUserStore {
   changeRiskState(tenant: TenantId, change: RiskStateChange): Promise<void>;
   riskHistory(tenant: TenantId, userKey: string): Promise<RiskStateChange[]>;
 }
+
+/** A tenant's notification settings (SPEC 5 Notifications) as stored. */
+export interface NotificationSettingsRecord {
+  /** Detections of at least this severity are notified (default high). */
+  readonly minSeverity: 'low' | 'medium' | 'high';
+  /** Besides the directory's global and security admins. */
+  readonly extraRecipients: readonly string[];
+  /** At most one alert email per tenant per this many minutes. */
+  readonly batchMinutes: number;
+  readonly weeklyDigest: boolean;
+  readonly updatedBy?: string;
+  readonly updatedAt?: string;
+}
+
+/** A tenant's webhook; the secret signs every body (HMAC-SHA256) and is shown to the admin once. */
+export interface WebhookRecord {
+  readonly id: string;
+  readonly url: string;
+  readonly secret: string;
+  readonly createdAt: string;
+  readonly createdBy: string;
+}
+
+export type DeliveryChannel = 'email' | 'webhook';
+export type DeliveryKind = 'detection' | 'digest';
+export type DeliveryStatus = 'pending' | 'sent' | 'failed';
+
+/** One message to one channel target (an email to its recipients, or one webhook), with its outcome. */
+export interface DeliveryRecord {
+  readonly id: string;
+  readonly tenant: TenantId;
+  readonly channel: DeliveryChannel;
+  readonly kind: DeliveryKind;
+  /** Email: recipients joined by ", "; webhook: the webhook id. */
+  readonly target: string;
+  readonly subject: string;
+  /** Email: the text body; webhook: the CloudEvent JSON exactly as posted. */
+  readonly payload: string;
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  readonly nextAttemptAt?: string;
+  /** The server's reply or the reason of the last failed attempt. */
+  readonly lastError?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly sentAt?: string;
+}
+
+/** Notifications: settings, webhooks, the detection outbox and deliveries (src/notify). */
+export interface NotificationStore {
+  getSettings(tenant: TenantId): Promise<NotificationSettingsRecord | undefined>;
+  putSettings(tenant: TenantId, settings: NotificationSettingsRecord): Promise<void>;
+  addWebhook(tenant: TenantId, webhook: WebhookRecord): Promise<void>;
+  listWebhooks(tenant: TenantId): Promise<WebhookRecord[]>;
+  /** false when there was no such (live) webhook. */
+  deleteWebhook(tenant: TenantId, id: string, at: string): Promise<boolean>;
+  /** One INSERT for a batch of qualifying detections. */
+  enqueueDetections(tenant: TenantId, detections: readonly Detection[], at: string): Promise<void>;
+  /** Maintenance across tenants (hence the name): tenants with queued detections. */
+  tenantsWithQueuedDetectionsAllTenants(): Promise<TenantId[]>;
+  /** Queued detections (not ignored since), and the outbox position they go up to. */
+  listQueued(tenant: TenantId): Promise<{ readonly detections: Detection[]; readonly upTo: number }>;
+  /** Atomically: drops the outbox up to `upTo`, stores the deliveries and (when `at` is given) the tenant's last alert time. */
+  commitAlert(tenant: TenantId, upTo: number, deliveries: readonly DeliveryRecord[], at: string | undefined): Promise<void>;
+  /** Atomically: stores the digest's deliveries and the tenant's last digest time. */
+  commitDigest(tenant: TenantId, deliveries: readonly DeliveryRecord[], at: string): Promise<void>;
+  getSchedule(tenant: TenantId): Promise<{ readonly lastAlertAt?: string; readonly lastDigestAt?: string }>;
+  /** Maintenance across tenants: pending deliveries due at `now`, oldest first. */
+  dueDeliveriesAllTenants(now: string, limit: number): Promise<DeliveryRecord[]>;
+  updateDelivery(
+    tenant: TenantId,
+    id: string,
+    outcome: Pick<DeliveryRecord, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'sentAt' | 'updatedAt'>,
+  ): Promise<void>;
+  /** Newest first. */
+  listDeliveries(tenant: TenantId, limit: number): Promise<DeliveryRecord[]>;
+}
