@@ -10,6 +10,7 @@
  */
 import type { ReportQuerySpec } from '../ports.ts';
 import { REPORT_DETECTORS } from '../../schema/reports.ts';
+import { rawRms } from './report-rollups-sql.ts';
 
 export { REPORT_DETECTORS };
 
@@ -465,7 +466,15 @@ function applicationDashboard(tenant: string, spec: ReportQuerySpec, plan?: Usag
 }
 
 /** Reports the usage rollups can answer. */
-export const USAGE_ROLLUP_REPORTS: ReadonlySet<string> = new Set(['application-usage', 'application-usage-detailed', 'application-dashboard']);
+export const USAGE_ROLLUP_REPORTS: ReadonlySet<string> = new Set([
+  'application-usage',
+  'application-usage-detailed',
+  'application-dashboard',
+  'rms-usage',
+  'rms-most-active-users',
+  'rms-device-usage',
+  'rms-application-usage',
+]);
 
 function provisioning(tenant: string, spec: ReportQuerySpec, errorsOnly: boolean): BuiltReportSql {
   const w = new Where(baseParams(tenant, spec));
@@ -506,58 +515,70 @@ function passwordRollover(tenant: string, spec: ReportQuerySpec): BuiltReportSql
   };
 }
 
-function rmsWhere(tenant: string, spec: ReportQuerySpec): Where {
-  const w = new Where(baseParams(tenant, spec));
-  w.add(`e.tenant = $tenant AND e.kind = 'rmsAccess' AND ${RANGE('e.time')}`);
-  w.add('e.upn = lower($user)', { name: 'user', value: spec.filters.user });
-  w.add('lower(e.app_name) = lower($app)', { name: 'app', value: spec.filters.app });
-  return w;
+/**
+ * RMS accesses with their typed values (rawRms), each row a count: raw rows
+ * count 1; with a plan, closed days come from report_rms_daily (migration 023).
+ */
+function rmsStream(spec: ReportQuerySpec, params: Record<string, string>, plan?: UsageRollupPlan): string {
+  const filters = (alias: string): string => {
+    const w = new Where(params);
+    w.add('TRUE');
+    w.add(`${alias}.upn = lower($user)`, { name: 'user', value: spec.filters.user });
+    w.add(`lower(${alias}.app) = lower($app)`, { name: 'app', value: spec.filters.app });
+    return w.toString();
+  };
+  const raw = (lo: string, hi: string): string =>
+    `SELECT x.time, x.upn, x.app, x.action, x.device_id, x.device_platform, x.doc_key, 1 AS n, x.time AS last FROM (${rawRms(lo, hi)}) x WHERE ${filters('x')}`;
+  if (plan === undefined) return raw('from', 'to');
+  params['rfrom'] = `${plan.fullFrom}T00:00:00.000Z`;
+  params['rto'] = `${plan.fullTo}T00:00:00.000Z`;
+  return `SELECT r.last AS time, r.upn, r.app, r.action, r.device_id, r.device_platform, r.doc_key, r.n, r.last FROM report_rms_daily r
+    WHERE r.tenant = $tenant AND r.day >= CAST($rfrom AS DATE) AND r.day < CAST($rto AS DATE) AND ${filters('r')}
+    UNION ALL ${raw('from', 'rfrom')}
+    UNION ALL ${raw('rto', 'to')}`;
 }
-const RMS_DOC = `coalesce(e.doc->>'$.documentId', e.doc->>'$.documentName')`;
-const RMS_DEVICE = `coalesce(e.doc->>'$.deviceId', '')`;
 
-function rms(tenant: string, spec: ReportQuerySpec): BuiltReportSql {
-  const w = rmsWhere(tenant, spec);
-  // The typed columns (event-rows.ts: activity = action, app_name = application) spare parsing every document.
-  const action = 'e.activity';
-  const count = (a: string): string => `CAST(count(*) FILTER (WHERE (${action}) = '${a}') AS INTEGER)`;
+function rms(tenant: string, spec: ReportQuerySpec, plan?: UsageRollupPlan): BuiltReportSql {
+  const params = baseParams(tenant, spec);
+  const stream = rmsStream(spec, params, plan);
+  const count = (a: string): string => `CAST(coalesce(sum(n) FILTER (WHERE action = '${a}'), 0) AS INTEGER)`;
   switch (spec.report) {
     case 'rms-usage':
       return {
-        sql: `SELECT strftime(e.time, '%Y-%m-%d') AS date, CAST(count(*) AS INTEGER) AS accesses,
-    CAST(count(DISTINCT e.upn) AS INTEGER) AS distinctUsers, CAST(count(DISTINCT ${RMS_DOC}) AS INTEGER) AS distinctDocuments,
-    CAST(count(DISTINCT e.doc->>'$.deviceId') AS INTEGER) AS distinctDevices,
+        sql: `SELECT strftime(time, '%Y-%m-%d') AS date, CAST(sum(n) AS INTEGER) AS accesses,
+    CAST(count(DISTINCT upn) AS INTEGER) AS distinctUsers, CAST(count(DISTINCT doc_key) AS INTEGER) AS distinctDocuments,
+    CAST(count(DISTINCT device_id) AS INTEGER) AS distinctDevices,
     ${count('view')} AS views, ${count('edit')} AS edits, ${count('print')} AS prints, ${count('protect')} AS protects
-  FROM events e WHERE ${w.toString()} GROUP BY 1`,
+  FROM (${stream}) GROUP BY 1`,
         order: 'date DESC',
-        params: w.params,
+        params,
       };
     case 'rms-most-active-users':
       // The seed's "top 1000" is the report's definition, not a display cap.
       return {
-        sql: `SELECT e.upn AS userPrincipalName, CAST(count(*) AS INTEGER) AS accesses,
-    CAST(count(DISTINCT ${RMS_DOC}) AS INTEGER) AS distinctDocuments, CAST(count(DISTINCT e.doc->>'$.deviceId') AS INTEGER) AS distinctDevices,
-    ${iso('max(e.time)')} AS lastAccessDateTime
-  FROM events e WHERE ${w.toString()} GROUP BY e.upn ORDER BY accesses DESC, userPrincipalName LIMIT 1000`,
+        sql: `SELECT upn AS userPrincipalName, CAST(sum(n) AS INTEGER) AS accesses,
+    CAST(count(DISTINCT doc_key) AS INTEGER) AS distinctDocuments, CAST(count(DISTINCT device_id) AS INTEGER) AS distinctDevices,
+    ${iso('max(last)')} AS lastAccessDateTime
+  FROM (${stream}) GROUP BY upn ORDER BY accesses DESC, userPrincipalName LIMIT 1000`,
         order: 'accesses DESC, userPrincipalName',
-        params: w.params,
+        params,
       };
     case 'rms-device-usage':
       return {
-        sql: `SELECT ${RMS_DEVICE} AS deviceId, e.doc->>'$.devicePlatform' AS devicePlatform, CAST(count(*) AS INTEGER) AS accesses,
-    CAST(count(DISTINCT e.upn) AS INTEGER) AS distinctUsers, ${iso('max(e.time)')} AS lastAccessDateTime
-  FROM events e WHERE ${w.toString()} GROUP BY 1, 2`,
+        sql: `SELECT coalesce(device_id, '') AS deviceId, device_platform AS devicePlatform, CAST(sum(n) AS INTEGER) AS accesses,
+    CAST(count(DISTINCT upn) AS INTEGER) AS distinctUsers, ${iso('max(last)')} AS lastAccessDateTime
+  FROM (${stream}) GROUP BY 1, 2`,
         order: 'accesses DESC, deviceId, devicePlatform',
-        params: w.params,
+        params,
       };
     default:
       return {
-        sql: `SELECT e.app_name AS application, CAST(count(*) AS INTEGER) AS accesses,
-    CAST(count(DISTINCT e.upn) AS INTEGER) AS distinctUsers, CAST(count(DISTINCT ${RMS_DOC}) AS INTEGER) AS distinctDocuments,
-    ${iso('max(e.time)')} AS lastAccessDateTime
-  FROM events e WHERE ${w.toString()} GROUP BY 1`,
+        sql: `SELECT app AS application, CAST(sum(n) AS INTEGER) AS accesses,
+    CAST(count(DISTINCT upn) AS INTEGER) AS distinctUsers, CAST(count(DISTINCT doc_key) AS INTEGER) AS distinctDocuments,
+    ${iso('max(last)')} AS lastAccessDateTime
+  FROM (${stream}) GROUP BY 1`,
         order: 'accesses DESC, application',
-        params: w.params,
+        params,
       };
   }
 }
@@ -645,7 +666,7 @@ export function buildReportSql(tenant: string, spec: ReportQuerySpec, sup: Suppr
     case 'rms-most-active-users':
     case 'rms-device-usage':
     case 'rms-application-usage':
-      return rms(tenant, spec);
+      return rms(tenant, spec, usagePlan);
     case 'user-devices':
       return userDevices(tenant, spec);
     case 'user-activity':

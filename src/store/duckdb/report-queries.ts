@@ -137,7 +137,9 @@ export function createReportQueries(db: DuckDb): ReportQueries {
     if (ANOMALY_REPORTS.has(spec.report)) await fillFlagged(tenant);
     // Usage reports read closed days from the rollups (migration 022); the hourly dashboard has no use for them.
     const rolled = USAGE_ROLLUP_REPORTS.has(spec.report) && !(spec.report === 'application-dashboard' && dashboardUnit(spec.range) === 'hour');
-    const plan = rolled ? await withAppNames(tenant, spec, await rollups.plan(tenant, spec.range, spec.now)) : undefined;
+    const days = rolled ? await rollups.plan(tenant, spec.range, spec.now) : undefined;
+    // RMS filters by application name only; the usage reports' app filter also takes ids.
+    const plan = spec.report.startsWith('rms-') ? days : await withAppNames(tenant, spec, days);
     return buildReportSql(tenant, spec, await activeSuppressions(tenant, spec), plan);
   }
 

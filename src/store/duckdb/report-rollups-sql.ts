@@ -48,14 +48,22 @@ export function rawUsage(lo: string, hi: string): string {
     FROM events e WHERE e.tenant = $tenant AND e.kind = 'appAccess' AND e.time >= CAST($${lo} AS TIMESTAMP) AND e.time < CAST($${hi} AS TIMESTAMP)`;
 }
 
-/** Usage rows per day of [$lo, $hi) (the staleness fingerprint). */
-export const DAY_COUNTS_SQL = `SELECT CAST(CAST(time AS DATE) AS VARCHAR) AS day, count(*) AS n FROM (${rawUsage('lo', 'hi')}) GROUP BY 1`;
+/** The raw RMS rows of [$lo, $hi) with the typed values the RMS reports group on (report-queries-sql.ts rms). */
+export function rawRms(lo: string, hi: string): string {
+  return `SELECT e.time, e.upn, e.app_name AS app, e.activity AS action, e.doc->>'$.deviceId' AS device_id,
+      e.doc->>'$.devicePlatform' AS device_platform, coalesce(e.doc->>'$.documentId', e.doc->>'$.documentName') AS doc_key
+    FROM events e WHERE e.tenant = $tenant AND e.kind = 'rmsAccess' AND e.time >= CAST($${lo} AS TIMESTAMP) AND e.time < CAST($${hi} AS TIMESTAMP)`;
+}
+
+/** Usage and RMS rows per day of [$lo, $hi) (the staleness fingerprint). */
+export const DAY_COUNTS_SQL = `SELECT CAST(CAST(time AS DATE) AS VARCHAR) AS day, count(*) AS n FROM (
+    SELECT time FROM (${rawUsage('lo', 'hi')}) UNION ALL SELECT time FROM (${rawRms('lo', 'hi')})) GROUP BY 1`;
 
 /** Days (before $today) holding rows ingested at or after $since, and the highest ingested_at. */
 export const TOUCHED_DAYS_SQL = `SELECT CAST(CAST(time AS DATE) AS VARCHAR) AS day, max(ing) AS mark FROM (
     SELECT time, ingested_at AS ing FROM signins WHERE tenant = $tenant AND ingested_at >= CAST($since AS TIMESTAMP)
     UNION ALL
-    SELECT time, ingested_at FROM events WHERE tenant = $tenant AND kind = 'appAccess' AND ingested_at >= CAST($since AS TIMESTAMP)
+    SELECT time, ingested_at FROM events WHERE tenant = $tenant AND kind IN ('appAccess', 'rmsAccess') AND ingested_at >= CAST($since AS TIMESTAMP)
   ) GROUP BY 1`;
 
 /**
@@ -93,8 +101,15 @@ export function buildStatements(masks: Map<number, bigint>): string[] {
       ORDER BY s.day, s.app, s.upn`,
     `INSERT INTO report_usage_app_days
       SELECT $tenant, day, app, app_id, sum(sgn), sum(clk), sum(sso), max(last) FROM rollup_stage GROUP BY ALL`,
+    'DELETE FROM report_rms_daily WHERE tenant = $tenant AND day IN (SELECT day FROM rollup_build_days)',
+    `INSERT INTO report_rms_daily
+      SELECT $tenant, CAST(time AS DATE) AS day, upn, app, action, device_id, device_platform, doc_key, CAST(count(*) AS INTEGER), max(time)
+      FROM (${rawRms('lo', 'hi')}) r
+      WHERE CAST(time AS DATE) IN (SELECT day FROM rollup_build_days)
+      GROUP BY ALL ORDER BY day, upn`,
     `INSERT INTO report_usage_days
-      SELECT $tenant, d.day, coalesce((SELECT sum(n) FROM rollup_stage s WHERE s.day = d.day), 0), CAST($builtAt AS TIMESTAMP)
+      SELECT $tenant, d.day, coalesce((SELECT sum(n) FROM rollup_stage s WHERE s.day = d.day), 0)
+        + coalesce((SELECT sum(n) FROM report_rms_daily r WHERE r.tenant = $tenant AND r.day = d.day), 0), CAST($builtAt AS TIMESTAMP)
       FROM rollup_build_days d`,
     `CREATE OR REPLACE TEMP TABLE rollup_bits AS
       SELECT CAST(floor((d.day - DATE '1970-01-01') / ${BLOCK_DAYS}) AS INTEGER) AS block, d.app, d.ukey,
@@ -122,6 +137,7 @@ export function purgeStatements(masks: Map<number, bigint>): string[] {
     'DELETE FROM report_usage_daily WHERE tenant = $tenant AND day <= CAST($cutDay AS DATE)',
     'DELETE FROM report_usage_app_days WHERE tenant = $tenant AND day <= CAST($cutDay AS DATE)',
     'DELETE FROM report_usage_days WHERE tenant = $tenant AND day <= CAST($cutDay AS DATE)',
+    'DELETE FROM report_rms_daily WHERE tenant = $tenant AND day <= CAST($cutDay AS DATE)',
     ...[...masks].map(
       ([b, m]) => `UPDATE report_usage_blocks SET bits = bits & ~CAST(${m.toString()} AS UBIGINT) WHERE tenant = $tenant AND block = ${b}`,
     ),

@@ -12,7 +12,16 @@ import type { PlainValue } from './values.ts';
 
 const NOW = '2026-11-20T12:00:00.000Z';
 const DAY = 86_400_000;
-const USAGE: ReportId[] = ['application-usage', 'application-usage-detailed', 'application-dashboard'];
+const USAGE: ReportId[] = [
+  'application-usage',
+  'application-usage-detailed',
+  'application-dashboard',
+  'rms-usage',
+  'rms-most-active-users',
+  'rms-device-usage',
+  'rms-application-usage',
+];
+const RMS_ACTIONS = ['view', 'edit', 'print', 'protect'] as const;
 const APPS = [
   ['Outlook', 'id-outlook'],
   ['Salesforce', 'id-sf'],
@@ -32,7 +41,7 @@ afterEach(async () => {
 });
 
 interface Use {
-  readonly kind: 'signIn' | 'accessPanel' | 'sso';
+  readonly kind: 'signIn' | 'accessPanel' | 'sso' | 'rms';
   readonly ms: number;
   readonly user: number;
   readonly app: number;
@@ -55,12 +64,25 @@ function toEvent(u: Use): EnrichedEvent {
       ...(u.ok ? {} : { status: { errorCode: 50126 }, outcome: 'credentialFailure' as const }),
     });
   }
+  if (u.kind === 'rms') {
+    // Some without a device or a document id, as the schema allows.
+    return {
+      kind: 'rmsAccess',
+      id,
+      createdDateTime,
+      userPrincipalName,
+      application: u.app % 2 === 0 ? 'Word' : 'Excel',
+      action: RMS_ACTIONS[u.user % RMS_ACTIONS.length] ?? 'view',
+      ...(u.app === 3 ? {} : { deviceId: `dev-${u.user % 3}`, devicePlatform: u.app === 1 ? 'iOS' : 'Windows' }),
+      ...(u.user % 4 === 0 ? { documentName: `name-${u.app}` } : { documentId: `doc-${(u.user + u.app) % 5}` }),
+    };
+  }
   // Clicks without an app id, as many access panels send them.
   return { kind: 'appAccess', id, createdDateTime, userPrincipalName, appDisplayName: name, accessType: u.kind, ...(u.app % 2 === 0 ? { appId } : {}) };
 }
 
 const useArb = fc.record({
-  kind: fc.constantFrom('signIn' as const, 'signIn' as const, 'accessPanel' as const, 'sso' as const),
+  kind: fc.constantFrom('signIn' as const, 'signIn' as const, 'accessPanel' as const, 'sso' as const, 'rms' as const),
   ms: fc.integer({ min: 0, max: 12 * DAY }),
   user: fc.integer({ min: 0, max: 6 }),
   app: fc.integer({ min: 0, max: APPS.length - 1 }),
@@ -91,7 +113,14 @@ const RANGES = [
   { from: '2026-11-12T00:00:00.000Z', to: '2026-11-18T00:00:00.000Z' }, // midnight-aligned, all closed
   { from: ago(3, 5), to: ago(1, 2) }, // ends inside a closed day
 ];
-const FILTERS: ReportFilters[] = [{}, { app: 'salesforce' }, { app: 'id-sf-2' }, { app: 'Zoom', user: 'USER3@contoso.example' }, { user: 'user1@contoso.example' }];
+const FILTERS: ReportFilters[] = [
+  {},
+  { app: 'salesforce' },
+  { app: 'id-sf-2' },
+  { app: 'Zoom', user: 'USER3@contoso.example' },
+  { user: 'user1@contoso.example' },
+  { app: 'word' },
+];
 
 async function expectSameAsRaw(tenant: string): Promise<void> {
   for (const report of USAGE) {
@@ -159,12 +188,20 @@ describe('usage rollups', () => {
       toEvent({ kind: 'signIn', ms: 20 * DAY, user: 5, app: 1, ok: true }),
       toEvent({ kind: 'signIn', ms: 10 * DAY, user: 1, app: 1, ok: true }),
       toEvent({ kind: 'signIn', ms: 2 * DAY, user: 2, app: 1, ok: true }),
+      toEvent({ kind: 'rms', ms: 20 * DAY, user: 5, app: 1, ok: true }),
+      toEvent({ kind: 'rms', ms: 3 * DAY, user: 2, app: 1, ok: true }),
     ]);
     await expectSameAsRaw('t1');
     const cut = ago(10, 6); // inside the day of the second sign-in: that day becomes partial and leaves the rollups
+    expect(await rollupRows('t1')).toBeGreaterThan(0);
+    const rmsBefore = await store.db.all<{ day: string }>(`SELECT CAST(day AS VARCHAR) AS day FROM report_rms_daily WHERE tenant = 't1'`);
+    expect(rmsBefore.some((r) => r.day <= dayOf(ago(20)))).toBe(true);
     await q.purgeBefore('t1', cut);
-    const left = await store.db.all<{ day: string }>(`SELECT CAST(day AS VARCHAR) AS day FROM report_usage_daily WHERE tenant = 't1'`);
-    expect(left.every((r) => r.day > dayOf(cut))).toBe(true);
+    for (const table of ['report_usage_daily', 'report_usage_app_days', 'report_usage_days', 'report_rms_daily']) {
+      const left = await store.db.all<{ day: string }>(`SELECT CAST(day AS VARCHAR) AS day FROM ${table} WHERE tenant = 't1'`);
+      expect(left.length, table).toBeGreaterThan(0);
+      expect(left.every((r) => r.day > dayOf(cut)), table).toBe(true);
+    }
     const keys = await store.db.all<{ upn: string }>(`SELECT upn FROM report_user_keys WHERE tenant = 't1' ORDER BY upn`);
     expect(keys.map((k) => k.upn)).not.toContain('user5@contoso.example');
     const bits = await store.db.one<{ n: number }>(`SELECT count(*) AS n FROM report_usage_blocks WHERE tenant = 't1' AND bits = 0`);
