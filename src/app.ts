@@ -12,6 +12,9 @@ import type { TenantId } from './schema/tenants.ts';
 import type { Detection } from './schema/detections.ts';
 import type { Store } from './store/ports.ts';
 import { openDuckDbStore, type DuckDbStore } from './store/duckdb/open.ts';
+
+/** The lock error of the embedded store, for callers above the composition root (the CLI). */
+export { DataDirLockedError } from './store/duckdb/open.ts';
 import { createIngestPipeline, type IngestProgress } from './ingest/pipeline.ts';
 import type { IngestInput } from './ingest/read-records.ts';
 import { isReportingEnabled } from './directory/tenants.ts';

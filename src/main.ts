@@ -12,6 +12,8 @@ import { createFilePortalUserStore } from './directory/portal-users-file.ts';
 import { createSessionService } from './directory/sessions.ts';
 import { DEMO_TENANT, seedDemoTenant } from './demo-tenant.ts';
 import { withSharedRuntime } from './cli/runtime.ts';
+import type { CapturedCli } from './cli/io.ts';
+import type { RunCli } from './api/deps.ts';
 import { purgeExpired, scheduleRetention } from './reports/retention.ts';
 
 export interface RunningServer {
@@ -23,6 +25,8 @@ export interface RunningServer {
 
 export interface StartOptions {
   log(line: string): void;
+  /** Runs a CLI command with captured output (the operator channel); handed in by the CLI so the server imports no command. */
+  readonly runCli?: (argv: readonly string[], stdin?: AsyncIterable<Buffer>) => Promise<CapturedCli>;
   /** Simulated demo size; defaults to SPEC 9's realistic month. */
   readonly demo?: { readonly users: number; readonly days: number; readonly seed: number };
 }
@@ -41,13 +45,12 @@ export async function startServer(config: Config, opts: StartOptions): Promise<R
     }
 
     const operatorToken = newOperatorToken();
-    const { runCliCaptured } = await import('./cli/main.ts');
     const tls = readTls(config);
     const app = await buildHttpApp(runtime, {
       ...(tls !== undefined ? { https: tls } : {}),
       operatorToken,
       portalUsers,
-      runCli: (argv, stdin) => withSharedRuntime(runtime, () => runCliCaptured(argv, stdin)),
+      ...(opts.runCli !== undefined ? { runCli: runCliIn(runtime, opts.runCli) } : {}),
     });
     // SPEC 3 retention: purge once at start, then hourly.
     const retentionDeps = { queries: runtime.store.reports, control: runtime.store.control };
@@ -78,6 +81,11 @@ export async function startServer(config: Config, opts: StartOptions): Promise<R
     await runtime.close();
     throw err;
   }
+}
+
+/** The operator channel's runner: commands share the server's open runtime instead of opening the locked file. */
+function runCliIn(runtime: Runtime, run: NonNullable<StartOptions['runCli']>): RunCli {
+  return (argv, stdin) => withSharedRuntime(runtime, () => run(argv, stdin));
 }
 
 /** TLS material for Fastify's https option. */

@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands/index.ts';
+import type { CommandContext } from './command-context.ts';
 import { CliError } from './cli-error.ts';
 import { captureCli, cliIo, type CapturedCli } from './io.ts';
 
@@ -18,7 +19,8 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError();
-  for (const register of COMMANDS) register(program);
+  const ctx: CommandContext = { runCliCaptured };
+  for (const register of COMMANDS) register(program, ctx);
   return program;
 }
 

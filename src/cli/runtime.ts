@@ -4,8 +4,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { loadConfig } from '../config/config.ts';
-import { IngestRefusedError, openRuntime, type Runtime } from '../app.ts';
-import { DataDirLockedError } from '../store/duckdb/open.ts';
+import { DataDirLockedError, IngestRefusedError, openRuntime, type Runtime } from '../app.ts';
 import { CliError } from './cli-error.ts';
 
 const shared = new AsyncLocalStorage<Runtime>();

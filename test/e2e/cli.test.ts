@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.ts';
 import { startServer, type RunningServer } from '../../src/main.ts';
+import { runCliCaptured } from '../../src/cli/main.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/authlens.mjs');
 let dir: string;
@@ -121,7 +122,7 @@ describe('authlens CLI, no server', () => {
 describe('authlens CLI while a server holds the data dir', () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startServer(loadConfig({ dataDir, port: 0, demo: false, logLevel: 'warn' }, {}), { log: () => {} });
+    server = await startServer(loadConfig({ dataDir, port: 0, demo: false, logLevel: 'warn' }, {}), { log: () => {}, runCli: runCliCaptured });
   }, 60_000);
   afterAll(async () => {
     await server?.close();

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { CommandContext } from '../command-context.ts';
 import { register as start } from './start.ts';
 import { register as tenant } from './tenant.ts';
 import { register as directory } from './directory.ts';
@@ -12,7 +13,7 @@ import { register as simulate } from './simulate.ts';
 import { register as keys } from './keys.ts';
 
 /** Every command, in the order `authlens --help` lists them. */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
+export const COMMANDS: ReadonlyArray<(program: Command, ctx: CommandContext) => void> = [
   start,
   tenant,
   directory,

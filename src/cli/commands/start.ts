@@ -8,6 +8,7 @@ import { startServer } from '../../main.ts';
 import { CliError } from '../cli-error.ts';
 import { globalOptions } from '../global-options.ts';
 import { cliIo } from '../io.ts';
+import type { CommandContext } from '../command-context.ts';
 
 interface StartFlags {
   readonly port?: string;
@@ -17,7 +18,7 @@ interface StartFlags {
   readonly demo: boolean;
 }
 
-export function register(program: Command): void {
+export function register(program: Command, ctx: CommandContext): void {
   program
     .command('start')
     .description('serve the API and portal; a new data dir gets the demo tenant')
@@ -45,7 +46,7 @@ export function register(program: Command): void {
           : {}),
         ...(flags.demo ? {} : { demo: false }),
       });
-      const server = await startServer(config, { log: (line) => io.stderr.write(`${line}\n`) });
+      const server = await startServer(config, { log: (line) => io.stderr.write(`${line}\n`), runCli: ctx.runCliCaptured });
       if (g.json) io.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
       await new Promise<void>((resolve) => {
         const stop = (signal: string): void => {
