@@ -185,6 +185,21 @@ describe('email over SMTP', () => {
     expect(smtp.received).toHaveLength(0);
   });
 
+  it('refused credentials fail for good, and the stored reason never carries the password', async () => {
+    const smtp = await startSmtp({ user: 'relay', pass: 'the-right-one' });
+    open.smtp = smtp;
+    const mailer = createSmtpMailer({ url: `smtp://relay:${encodeURIComponent(SMTP_PASS)}@127.0.0.1:${smtp.port}`, from: 'a@b.example', timeoutMs: 5000 });
+    open.mailer = mailer;
+    const h = await harness({ mailer });
+    await h.notifier.enqueue('acme', [det('a')]);
+    await h.notifier.tick();
+    const [d] = await h.notifier.listDeliveries('acme', 1);
+    expect(d?.status).toBe('failed');
+    expect(d?.lastError).toContain('535');
+    expect(JSON.stringify(d)).not.toContain(SMTP_PASS);
+    expect(smtp.received).toHaveLength(0);
+  });
+
   it('gives up after the last attempt when the server stays unreachable', async () => {
     const smtp = await startSmtp();
     const port = smtp.port;
