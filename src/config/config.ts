@@ -57,6 +57,10 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   if ((certFile === undefined) !== (keyFile === undefined)) {
     throw new Error('AUTHLENS_TLS_CERT and AUTHLENS_TLS_KEY go together');
   }
+  const smtpUrl = env.AUTHLENS_SMTP_URL;
+  if (smtpUrl !== undefined && smtpUrl !== '' && !(URL.canParse(smtpUrl) && /^smtps?:$/.test(new URL(smtpUrl).protocol))) {
+    throw new Error('AUTHLENS_SMTP_URL must look like smtp://user:pass@host:port or smtps://user:pass@host:port');
+  }
   const logLevelRaw = env.AUTHLENS_LOG_LEVEL ?? 'info';
   const logLevel = LOG_LEVELS.find((l) => l === logLevelRaw);
   if (logLevel === undefined) throw new Error(`AUTHLENS_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
@@ -74,7 +78,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     latenessMs: intFrom(env, 'AUTHLENS_LATENESS_MS', 10 * 60 * 1000),
     demo: (env.AUTHLENS_DEMO ?? '1') !== '0',
     logLevel,
-    smtpUrl: env.AUTHLENS_SMTP_URL !== undefined && env.AUTHLENS_SMTP_URL !== '' ? env.AUTHLENS_SMTP_URL : undefined,
+    smtpUrl: smtpUrl !== undefined && smtpUrl !== '' ? smtpUrl : undefined,
     mailFrom: env.AUTHLENS_MAIL_FROM ?? 'authlens <authlens@localhost>',
   };
   const merged: Config = {

@@ -7,6 +7,8 @@
 import { SEVERITIES, type Detection, type DetectorId, type Severity } from '../schema/detections.ts';
 
 export const TOP_ROWS = 20;
+/** Rows a webhook event carries at most: an attack's thousands would make bodies receivers refuse. */
+export const MAX_EVENT_ROWS = 500;
 
 const DETECTOR_TITLES: Readonly<Record<DetectorId, string>> = {
   D1: 'Sign-ins from unknown sources',
@@ -74,14 +76,16 @@ export function alertEmail(s: AlertSummary, tenantName: string): { subject: stri
   return { subject, text: lines.join('\n') + '\n' };
 }
 
-/** The data of a `com.authlens.detection` CloudEvent: the counts and every row with its evidence. */
+/** The data of a `com.authlens.detection` CloudEvent: the counts and the rows (most severe first, at most MAX_EVENT_ROWS) with their evidence. */
 export function alertEventData(s: AlertSummary, all: readonly Detection[]): Record<string, unknown> {
+  const rows = all.length <= MAX_EVENT_ROWS ? all : [...all].sort((a, b) => rank(b.severity) - rank(a.severity)).slice(0, MAX_EVENT_ROWS);
   return {
     tenant: s.tenant,
     total: s.total,
     bySeverity: s.bySeverity,
     byDetector: s.byDetector,
-    detections: all.map((d) => ({
+    omitted: all.length - rows.length,
+    detections: rows.map((d) => ({
       id: d.id,
       detector: d.detector,
       severity: d.severity,

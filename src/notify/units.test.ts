@@ -7,10 +7,11 @@ import { notificationRecipients } from './recipients.ts';
 import { digestBoundary, isDigestDue } from './digest.ts';
 import { retryDelayMs, MAX_ATTEMPTS } from './backoff.ts';
 import { signBody, verifySignature } from './cloud-events.ts';
-import { alertEmail, summarizeAlert, TOP_ROWS } from './alert-message.ts';
+import { alertEmail, alertEventData, MAX_EVENT_ROWS, summarizeAlert, TOP_ROWS } from './alert-message.ts';
 import { NotifySettings, severityAtLeast } from './settings.ts';
 import { isSuppressed } from './notifier.ts';
 import { webhookUrlProblem } from './webhook.ts';
+import { loadConfig } from '../config/config.ts';
 
 const det = (id: string, over: Partial<Detection> = {}): Detection => ({
   id,
@@ -116,6 +117,15 @@ describe('alert message', () => {
     expect(alertEmail(summarizeAlert('acme', [det('x', { severity: 'medium' })]), 'Acme').subject).toBe('[authlens] 1 new medium-severity detection in Acme');
   });
 
+  it('caps the rows of a webhook event, keeping the most severe and saying how many were left out', () => {
+    const all = Array.from({ length: MAX_EVENT_ROWS + 7 }, (_, i) => det(`d${i}`, { severity: i < 3 ? 'high' : 'low' }));
+    const data = alertEventData(summarizeAlert('acme', all), all) as { total: number; omitted: number; detections: { id: string; severity: string }[] };
+    expect(data.total).toBe(MAX_EVENT_ROWS + 7);
+    expect(data.omitted).toBe(7);
+    expect(data.detections).toHaveLength(MAX_EVENT_ROWS);
+    expect(data.detections.slice(0, 3).map((d) => d.id)).toEqual(['d0', 'd1', 'd2']);
+  });
+
   it('never lets a tenant name or user break the subject line', () => {
     fc.assert(
       fc.property(fc.string(), fc.string(), (name, upn) => {
@@ -186,5 +196,16 @@ describe('webhook URLs', () => {
     ['not a url', 'not a URL'],
   ])('%s', (url, problem) => {
     expect(webhookUrlProblem(url)).toBe(problem);
+  });
+});
+
+describe('SMTP configuration', () => {
+  it('takes smtp:// and smtps:// URLs and refuses anything else at start', () => {
+    expect(loadConfig({}, { AUTHLENS_SMTP_URL: 'smtp://u:p@mail.example:587', AUTHLENS_MAIL_FROM: 'x@y.example' })).toMatchObject({ smtpUrl: 'smtp://u:p@mail.example:587', mailFrom: 'x@y.example' });
+    expect(loadConfig({}, {}).smtpUrl).toBeUndefined();
+    expect(loadConfig({}, { AUTHLENS_SMTP_URL: '' }).smtpUrl).toBeUndefined();
+    for (const bad of ['mail.example:25', 'http://mail.example', 'smtp//x']) {
+      expect(() => loadConfig({}, { AUTHLENS_SMTP_URL: bad })).toThrow(/AUTHLENS_SMTP_URL/);
+    }
   });
 });
