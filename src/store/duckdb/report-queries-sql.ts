@@ -538,6 +538,23 @@ function rmsStream(spec: ReportQuerySpec, params: Record<string, string>, plan?:
     UNION ALL ${raw('rto', 'to')}`;
 }
 
+/**
+ * Groups the RMS stream by `keys` with sums (`aggs`, over s) and exact distinct
+ * counts. Each distinct count is its own DISTINCT-then-count pass joined back:
+ * DuckDB's count(DISTINCT) per group was 3-6x slower over half a million rows.
+ */
+function rmsGrouped(stream: string, keys: readonly (readonly [string, string])[], aggs: string, distincts: readonly (readonly [string, string])[]): string {
+  const names = keys.map(([, n]) => n).join(', ');
+  const ctes = distincts.map(
+    ([col], i) => `d${i} AS (SELECT ${names}, count(*) AS c FROM (SELECT DISTINCT ${names}, ${col} FROM s WHERE ${col} IS NOT NULL) GROUP BY ALL)`,
+  );
+  const joins = distincts.map((_, i) => `LEFT JOIN d${i} ON ${keys.map(([, n]) => `d${i}.${n} IS NOT DISTINCT FROM b.${n}`).join(' AND ')}`);
+  return `WITH s AS MATERIALIZED (SELECT ${keys.map(([e, n]) => `${e} AS ${n}`).join(', ')}, upn, doc_key, device_id, action, n, last FROM (${stream})),
+  b AS (SELECT ${names}, ${aggs} FROM s GROUP BY ALL)${ctes.map((c) => `,\n  ${c}`).join('')}
+  SELECT b.*, ${distincts.map(([, alias], i) => `CAST(coalesce(d${i}.c, 0) AS INTEGER) AS ${alias}`).join(', ')}
+  FROM b ${joins.join(' ')}`;
+}
+
 function rms(tenant: string, spec: ReportQuerySpec, plan?: UsageRollupPlan): BuiltReportSql {
   const params = baseParams(tenant, spec);
   const stream = rmsStream(spec, params, plan);
@@ -545,38 +562,46 @@ function rms(tenant: string, spec: ReportQuerySpec, plan?: UsageRollupPlan): Bui
   switch (spec.report) {
     case 'rms-usage':
       return {
-        sql: `SELECT strftime(time, '%Y-%m-%d') AS date, CAST(sum(n) AS INTEGER) AS accesses,
-    CAST(count(DISTINCT upn) AS INTEGER) AS distinctUsers, CAST(count(DISTINCT doc_key) AS INTEGER) AS distinctDocuments,
-    CAST(count(DISTINCT device_id) AS INTEGER) AS distinctDevices,
-    ${count('view')} AS views, ${count('edit')} AS edits, ${count('print')} AS prints, ${count('protect')} AS protects
-  FROM (${stream}) GROUP BY 1`,
+        sql: `SELECT date, accesses, distinctUsers, distinctDocuments, distinctDevices, views, edits, prints, protects FROM (${rmsGrouped(
+          stream,
+          [["strftime(time, '%Y-%m-%d')", 'date']],
+          `CAST(sum(n) AS INTEGER) AS accesses, ${count('view')} AS views, ${count('edit')} AS edits, ${count('print')} AS prints, ${count('protect')} AS protects`,
+          [['upn', 'distinctUsers'], ['doc_key', 'distinctDocuments'], ['device_id', 'distinctDevices']],
+        )})`,
         order: 'date DESC',
         params,
       };
     case 'rms-most-active-users':
       // The seed's "top 1000" is the report's definition, not a display cap.
       return {
-        sql: `SELECT upn AS userPrincipalName, CAST(sum(n) AS INTEGER) AS accesses,
-    CAST(count(DISTINCT doc_key) AS INTEGER) AS distinctDocuments, CAST(count(DISTINCT device_id) AS INTEGER) AS distinctDevices,
-    ${iso('max(last)')} AS lastAccessDateTime
-  FROM (${stream}) GROUP BY upn ORDER BY accesses DESC, userPrincipalName LIMIT 1000`,
+        sql: `SELECT userPrincipalName, accesses, distinctDocuments, distinctDevices, ${iso('last')} AS lastAccessDateTime FROM (${rmsGrouped(
+          stream,
+          [['upn', 'userPrincipalName']],
+          'CAST(sum(n) AS INTEGER) AS accesses, max(last) AS last',
+          [['doc_key', 'distinctDocuments'], ['device_id', 'distinctDevices']],
+        )}) ORDER BY accesses DESC, userPrincipalName LIMIT 1000`,
         order: 'accesses DESC, userPrincipalName',
         params,
       };
     case 'rms-device-usage':
       return {
-        sql: `SELECT coalesce(device_id, '') AS deviceId, device_platform AS devicePlatform, CAST(sum(n) AS INTEGER) AS accesses,
-    CAST(count(DISTINCT upn) AS INTEGER) AS distinctUsers, ${iso('max(last)')} AS lastAccessDateTime
-  FROM (${stream}) GROUP BY 1, 2`,
+        sql: `SELECT deviceId, devicePlatform, accesses, distinctUsers, ${iso('last')} AS lastAccessDateTime FROM (${rmsGrouped(
+          stream,
+          [["coalesce(device_id, '')", 'deviceId'], ['device_platform', 'devicePlatform']],
+          'CAST(sum(n) AS INTEGER) AS accesses, max(last) AS last',
+          [['upn', 'distinctUsers']],
+        )})`,
         order: 'accesses DESC, deviceId, devicePlatform',
         params,
       };
     default:
       return {
-        sql: `SELECT app AS application, CAST(sum(n) AS INTEGER) AS accesses,
-    CAST(count(DISTINCT upn) AS INTEGER) AS distinctUsers, CAST(count(DISTINCT doc_key) AS INTEGER) AS distinctDocuments,
-    ${iso('max(last)')} AS lastAccessDateTime
-  FROM (${stream}) GROUP BY 1`,
+        sql: `SELECT application, accesses, distinctUsers, distinctDocuments, ${iso('last')} AS lastAccessDateTime FROM (${rmsGrouped(
+          stream,
+          [['app', 'application']],
+          'CAST(sum(n) AS INTEGER) AS accesses, max(last) AS last',
+          [['upn', 'distinctUsers'], ['doc_key', 'distinctDocuments']],
+        )})`,
         order: 'accesses DESC, application',
         params,
       };

@@ -158,13 +158,15 @@ export function createReportQueries(db: DuckDb): ReportQueries {
       const params = usedParams(q.sql, q.params);
       const limit = Math.max(0, Math.trunc(window.limit));
       const offset = Math.max(0, Math.trunc(window.offset));
-      const slice = `LIMIT ${limit} OFFSET ${offset}`;
-      const rows = await db.all<Record<string, PlainValue>>(
+      // One row beyond the page tells whether the page is the whole report, sparing the count of a report exactly one page long.
+      const slice = `LIMIT ${limit + 1} OFFSET ${offset}`;
+      const fetched = await db.all<Record<string, PlainValue>>(
         q.keyed !== undefined ? q.keyed(slice) : `SELECT * FROM (${q.sql}) ORDER BY ${q.order} ${slice}`,
         params,
       );
+      const rows = fetched.slice(0, limit);
       const total =
-        offset === 0 && rows.length < limit
+        offset === 0 && fetched.length <= limit
           ? rows.length
           : Number((await db.one<{ n: number }>(`SELECT count(*) AS n FROM (${q.sql})`, params))?.n ?? 0);
       return { rows: rows.map(toReportRow), total };
