@@ -56,7 +56,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<R
     const retentionDeps = { queries: runtime.store.reports, control: runtime.store.control };
     await purgeExpired(retentionDeps, new Date());
     const retention = scheduleRetention(retentionDeps, { onError: (err) => opts.log(`retention purge failed: ${String(err)}`) });
-    runtime.notify.start();
+    runtime.notify.start({ log: opts.log });
     const https = config.tls !== undefined;
     const url = await app.listen({ host: config.host, port: config.port });
     await writeServerInfo(config.dataDir, { url, pid: process.pid, operatorToken });

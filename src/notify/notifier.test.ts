@@ -340,3 +340,16 @@ describe('weekly digest', () => {
     expect((await h.notifier.tick()).digests).toBe(0);
   });
 });
+
+describe('the loop', () => {
+  it('ticks on its schedule, reports failures to its log, and stops', async () => {
+    const h = await harness();
+    const lines: string[] = [];
+    await h.notifier.enqueue('acme', [det('a')]);
+    h.notifier.start({ everyMs: 20, log: (l) => lines.push(l) });
+    for (let i = 0; i < 100 && lines.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await h.notifier.stop();
+    expect(lines[0]).toMatch(/^notification [0-9a-f-]{36} \(email, tenant acme\) failed: SMTP is not configured/);
+    expect((await h.notifier.listDeliveries('acme', 5)).map((d) => d.status)).toEqual(['failed']);
+  });
+});

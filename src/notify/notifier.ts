@@ -65,8 +65,8 @@ export interface Notifier {
   enqueue(tenant: TenantId, detections: readonly Detection[]): Promise<number>;
   /** One round of the loop (alerts, digests, due deliveries). Never runs twice at once. */
   tick(): Promise<TickResult>;
-  /** Runs tick() every `everyMs` (default 15 s) until stop(). */
-  start(everyMs?: number): void;
+  /** Runs tick() every `everyMs` (default 15 s) until stop(); `log` hears of failed deliveries and loop errors. */
+  start(opts?: { readonly everyMs?: number; readonly log?: (line: string) => void }): void;
   /** Stops the schedule and waits for a running tick. */
   stop(): Promise<void>;
   getSettings(tenant: TenantId): Promise<NotificationSettingsRecord>;
@@ -103,7 +103,7 @@ const publicWebhook = ({ secret: _secret, ...w }: WebhookRecord): Omit<WebhookRe
 
 export function createNotifier(deps: NotifierDeps): Notifier {
   const clock = deps.now ?? (() => new Date());
-  const log = deps.log ?? (() => undefined);
+  let log = deps.log ?? (() => undefined);
   const cache = new Map<TenantId, { at: number; settings: NotificationSettingsRecord }>();
   let running: Promise<TickResult> | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -262,11 +262,12 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       });
       return running;
     },
-    start(everyMs = 15_000) {
+    start(opts = {}) {
       if (timer !== undefined) return;
+      if (opts.log !== undefined) log = opts.log;
       timer = setInterval(() => {
         notifier.tick().catch((err: unknown) => log(`notification loop failed: ${String(err)}`));
-      }, everyMs);
+      }, opts.everyMs ?? 15_000);
       timer.unref();
     },
     async stop() {
