@@ -108,9 +108,11 @@ describe('enqueue', () => {
     const h = await harness();
     expect(await h.notifier.enqueue('acme', [det('a'), det('b', { severity: 'medium' }), det('c', { logOnly: true })])).toBe(1);
     expect(await h.notifier.enqueue('acme', [det('d', { severity: 'low' })])).toBe(0);
+    // History loaded late is for the reports and the digest, not an alert.
+    expect(await h.notifier.enqueue('acme', [det('old', { detectedDateTime: '2026-03-03T09:59:59.999Z' }), det('recent', { detectedDateTime: '2026-03-03T10:00:00.000Z' })])).toBe(1);
     await h.notifier.putSettings('acme', { ...DEFAULT_NOTIFY_SETTINGS, extraRecipients: [], minSeverity: 'medium' }, 'admin');
     expect(await h.notifier.enqueue('acme', [det('e', { severity: 'medium' }), det('f', { severity: 'low' })])).toBe(1);
-    expect(await h.store.db.one('SELECT count(*)::INTEGER AS n FROM notify_outbox')).toEqual({ n: 2 });
+    expect(await h.store.db.one('SELECT count(*)::INTEGER AS n FROM notify_outbox')).toEqual({ n: 3 });
   });
 });
 

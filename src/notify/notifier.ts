@@ -32,6 +32,11 @@ export const NO_RECIPIENTS =
   'no recipients: the directory has no enabled global or security admin with a mail or UPN, and no extra recipients are set';
 const DELIVERIES_PER_TICK = 50;
 const SETTINGS_CACHE_MS = 30_000;
+/**
+ * Detections of events older than this are history being loaded (a backfill, an
+ * export imported late): they go to the reports and the digest, not to an alert.
+ */
+export const MAX_ALERT_AGE_MS = 24 * 3_600_000;
 
 export interface NotifierDeps {
   readonly store: NotificationStore;
@@ -61,7 +66,7 @@ export interface CreatedWebhook {
 }
 
 export interface Notifier {
-  /** Keeps the detections worth notifying (severity, not log-only) and queues them in one INSERT; returns how many. */
+  /** Keeps the detections worth notifying (severity, not log-only, event within MAX_ALERT_AGE_MS) and queues them in one INSERT; returns how many. */
   enqueue(tenant: TenantId, detections: readonly Detection[]): Promise<number>;
   /** One round of the loop (alerts, digests, due deliveries). Never runs twice at once. */
   tick(): Promise<TickResult>;
@@ -252,7 +257,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     async enqueue(tenant, detections) {
       if (detections.length === 0) return 0;
       const { minSeverity } = await settingsOf(tenant);
-      const keep = detections.filter((d) => !d.logOnly && severityAtLeast(d.severity, minSeverity));
+      const oldest = clock().getTime() - MAX_ALERT_AGE_MS;
+      const keep = detections.filter((d) => !d.logOnly && severityAtLeast(d.severity, minSeverity) && Date.parse(d.detectedDateTime) >= oldest);
       if (keep.length > 0) await deps.store.enqueueDetections(tenant, keep, clock().toISOString());
       return keep.length;
     },
