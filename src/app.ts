@@ -92,6 +92,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     detections: store.detections,
     suppressions: (t: TenantId) => store.reports.listSuppressions(t),
     ...(mailer !== undefined ? { mailer } : {}),
+    webhookHosts: config.webhookAllowPrivate === true ? 'any' : 'public',
   });
 
   async function storeDetections(tenant: TenantId, found: readonly Detection[]): Promise<void> {

@@ -37,6 +37,8 @@ export interface Config {
   readonly smtpUrl?: string;
   /** From address of notification emails (AUTHLENS_MAIL_FROM, default "authlens <authlens@localhost>"). */
   readonly mailFrom?: string;
+  /** Let tenants' webhooks reach private and loopback addresses (AUTHLENS_WEBHOOK_ALLOW_PRIVATE=1; default off). */
+  readonly webhookAllowPrivate?: boolean;
 }
 
 export type ConfigOverrides = Partial<Omit<Config, 'limits'>> & { limits?: Partial<Config['limits']> };
@@ -80,6 +82,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     logLevel,
     smtpUrl: smtpUrl !== undefined && smtpUrl !== '' ? smtpUrl : undefined,
     mailFrom: env.AUTHLENS_MAIL_FROM ?? 'authlens <authlens@localhost>',
+    webhookAllowPrivate: env.AUTHLENS_WEBHOOK_ALLOW_PRIVATE === '1',
   };
   const merged: Config = {
     ...base,

@@ -89,6 +89,8 @@ async function harness(over: Partial<NotifierDeps> = {}, directory: DirectorySna
     detections: store.detections,
     now: () => h.clock,
     webhookTimeoutMs: 500,
+    // The receivers of these tests listen on loopback.
+    webhookHosts: 'any',
     ...over,
   });
   open.notifier = notifier;
@@ -287,6 +289,25 @@ describe('webhooks', () => {
     h.advance(MIN);
     await h.notifier.tick();
     expect((await h.notifier.listDeliveries('acme', 10)).find((r) => r.channel === 'webhook')).toMatchObject({ status: 'failed', attempts: 2, lastError: 'the webhook was deleted' });
+  });
+});
+
+describe('webhook targets', () => {
+  it("by default never posts to the server's own network: the delivery fails for good and nothing is received", async () => {
+    const hook = await startHook();
+    open.hook = hook;
+    const h = await harness({ webhookHosts: 'public' });
+    expect(h.notifier.webhookUrlProblem(hook.url)).toMatch(/^127\.0\.0\.1: webhooks go to public addresses only/);
+    // Stored before the operator changed the setting, or a name resolving to loopback: refused at delivery.
+    await h.store.db.run("INSERT INTO notify_webhooks VALUES ('acme', '00000000000000aa', $1, 'whsec_x', TIMESTAMP '2026-03-01 00:00:00', 'admin', NULL)", [hook.url.replace('127.0.0.1', 'localhost')]);
+    await h.notifier.enqueue('acme', [det('a')]);
+    await h.notifier.tick();
+    expect((await h.notifier.listDeliveries('acme', 10)).find((r) => r.channel === 'webhook')).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: expect.stringContaining('localhost is not a public address'),
+    });
+    expect(hook.received).toHaveLength(0);
   });
 });
 

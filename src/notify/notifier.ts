@@ -25,7 +25,7 @@ import { buildWeeklyDigest, digestEmail, isDigestDue, type WeeklyDigest } from '
 import type { Mailer } from './email.ts';
 import { notificationRecipients } from './recipients.ts';
 import { DEFAULT_NOTIFY_SETTINGS, severityAtLeast, type NotifySettings } from './settings.ts';
-import { postWebhook } from './webhook.ts';
+import { postWebhook, webhookUrlProblem, type WebhookHosts } from './webhook.ts';
 
 export const SMTP_NOT_CONFIGURED = 'SMTP is not configured (AUTHLENS_SMTP_URL)';
 export const NO_RECIPIENTS =
@@ -47,6 +47,8 @@ export interface NotifierDeps {
   /** Absent: SMTP is not configured and email deliveries fail with SMTP_NOT_CONFIGURED. */
   readonly mailer?: Mailer;
   readonly fetch?: typeof fetch;
+  /** Default 'public': webhooks never reach private, loopback or link-local addresses. */
+  readonly webhookHosts?: WebhookHosts;
   readonly now?: () => Date;
   readonly retryBaseMs?: number;
   readonly webhookTimeoutMs?: number;
@@ -76,6 +78,8 @@ export interface Notifier {
   stop(): Promise<void>;
   getSettings(tenant: TenantId): Promise<NotificationSettingsRecord>;
   putSettings(tenant: TenantId, settings: NotifySettings, by: string): Promise<NotificationSettingsRecord>;
+  /** Why a webhook URL is refused (scheme, credentials, a literal private host), or undefined. */
+  webhookUrlProblem(url: string): string | undefined;
   createWebhook(tenant: TenantId, url: string, by: string): Promise<CreatedWebhook>;
   listWebhooks(tenant: TenantId): Promise<Omit<WebhookRecord, 'secret'>[]>;
   deleteWebhook(tenant: TenantId, id: string): Promise<boolean>;
@@ -226,6 +230,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
           ? { ok: false, permanent: true, reason: 'the webhook was deleted' }
           : await postWebhook(hook.url, hook.secret, d.payload, {
               deliveryId: d.id,
+              hosts: deps.webhookHosts ?? 'public',
               ...(deps.fetch !== undefined ? { fetch: deps.fetch } : {}),
               ...(deps.webhookTimeoutMs !== undefined ? { timeoutMs: deps.webhookTimeoutMs } : {}),
             });
@@ -295,6 +300,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       cache.delete(tenant);
       return record;
     },
+    webhookUrlProblem: (url) => webhookUrlProblem(url, deps.webhookHosts ?? 'public'),
     async createWebhook(tenant, url, by) {
       const secret = `whsec_${randomBytes(32).toString('base64url')}`;
       const webhook: WebhookRecord = { id: randomBytes(8).toString('hex'), url, secret, createdAt: clock().toISOString(), createdBy: by };

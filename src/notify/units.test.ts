@@ -197,6 +197,18 @@ describe('webhook URLs', () => {
   ])('%s', (url, problem) => {
     expect(webhookUrlProblem(url)).toBe(problem);
   });
+
+  it.each(['http://127.0.0.1:9000/', 'http://localhost/x', 'http://169.254.169.254/latest/meta-data', 'https://[::1]/', 'https://10.1.2.3/', 'http://[fd00::1]/'])(
+    '%s is refused when only public hosts are allowed',
+    (url) => {
+      expect(webhookUrlProblem(url, 'public')).toMatch(/webhooks go to public addresses only/);
+    },
+  );
+
+  it('a public literal address or a name passes the creation check', () => {
+    expect(webhookUrlProblem('https://8.8.8.8/hook', 'public')).toBeUndefined();
+    expect(webhookUrlProblem('https://siem.example/ingest', 'public')).toBeUndefined();
+  });
 });
 
 describe('SMTP configuration', () => {

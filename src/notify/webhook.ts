@@ -1,11 +1,23 @@
 /** Posts one signed CloudEvent to a webhook; any non-2xx answer or timeout is worth a retry. */
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { classifyIp } from '../enrich/ip-scope.ts';
 import { reasonText, type AttemptOutcome } from './attempt.ts';
 import { SIGNATURE_HEADER, signBody } from './cloud-events.ts';
 
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 
-/** Only http(s) URLs without credentials in them (the secret is what authenticates). */
-export function webhookUrlProblem(raw: string): string | undefined {
+/** Which hosts webhooks may reach: the internet only (default), or any (AUTHLENS_WEBHOOK_ALLOW_PRIVATE=1, for on-premises receivers). */
+export type WebhookHosts = 'public' | 'any';
+
+const PRIVATE_HINT = 'webhooks go to public addresses only (the operator may allow private ones with AUTHLENS_WEBHOOK_ALLOW_PRIVATE=1)';
+
+/**
+ * Only http(s) URLs without credentials in them (the secret is what
+ * authenticates); with `hosts: 'public'`, no literal private address or
+ * localhost (names are resolved and checked again at every delivery).
+ */
+export function webhookUrlProblem(raw: string, hosts: WebhookHosts = 'any'): string | undefined {
   let u: URL;
   try {
     u = new URL(raw);
@@ -14,6 +26,23 @@ export function webhookUrlProblem(raw: string): string | undefined {
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') return 'only http and https URLs are allowed';
   if (u.username !== '' || u.password !== '') return 'credentials in the URL are not allowed; the signature authenticates the sender';
+  if (hosts === 'public') {
+    const host = u.hostname.replace(/^\[|\]$/g, '');
+    if (host === 'localhost' || host.endsWith('.localhost') || (isIP(host) !== 0 && classifyIp(host) !== 'public')) return `${u.hostname}: ${PRIVATE_HINT}`;
+  }
+  return undefined;
+}
+
+/**
+ * Resolves the host right before posting: a tenant's URL must not make the
+ * server reach its own network (cloud metadata, admin ports) and read the
+ * answer back through the stored reason. Undefined when it may go.
+ */
+async function hostRefusal(url: URL): Promise<AttemptOutcome | undefined> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const addresses = isIP(host) !== 0 ? [host] : (await lookup(host, { all: true, verbatim: true }).catch(() => [])).map((a) => a.address);
+  if (addresses.length === 0) return { ok: false, permanent: false, reason: `cannot resolve ${url.hostname}` };
+  if (addresses.some((a) => classifyIp(a) !== 'public')) return { ok: false, permanent: true, reason: `${url.hostname} is not a public address; ${PRIVATE_HINT}` };
   return undefined;
 }
 
@@ -21,10 +50,14 @@ export async function postWebhook(
   url: string,
   secret: string,
   body: string,
-  opts: { readonly fetch?: typeof fetch; readonly timeoutMs?: number; readonly deliveryId: string },
+  opts: { readonly fetch?: typeof fetch; readonly timeoutMs?: number; readonly deliveryId: string; readonly hosts?: WebhookHosts },
 ): Promise<AttemptOutcome> {
   const doFetch = opts.fetch ?? fetch;
   try {
+    if ((opts.hosts ?? 'public') === 'public') {
+      const refused = await hostRefusal(new URL(url));
+      if (refused !== undefined) return refused;
+    }
     const res = await doFetch(url, {
       method: 'POST',
       headers: {

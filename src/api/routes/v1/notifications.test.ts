@@ -87,7 +87,7 @@ describe('webhook routes', () => {
   });
 
   it('refuses URLs that are not http(s) or carry credentials', async () => {
-    for (const url of ['file:///etc/passwd', 'https://u:p@x.example/']) {
+    for (const url of ['file:///etc/passwd', 'https://u:p@x.example/', 'http://169.254.169.254/latest/meta-data', 'http://127.0.0.1:8080/api/v1/operator/cli']) {
       const res = await call('POST', `${BASE}/webhooks`, 'global-admin', { url });
       expect(res.status).toBe(400);
       expect(res.body?.error?.message).toMatch(/^url: /);

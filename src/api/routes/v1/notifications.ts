@@ -8,7 +8,6 @@ import { Type, type Static } from 'typebox';
 import { Severity } from '../../../schema/detections.ts';
 import { TenantId } from '../../../schema/tenants.ts';
 import { NotifySettings } from '../../../notify/settings.ts';
-import { webhookUrlProblem } from '../../../notify/webhook.ts';
 import type { Notifier } from '../../../notify/notifier.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { ApiError } from '../../errors.ts';
@@ -80,7 +79,7 @@ export async function notificationRoutes(app: FastifyInstance, { deps }: RouteOp
     async (request, reply) => {
       const n = notifierOf(deps);
       const { url } = request.body as Static<typeof CreateWebhookBody>;
-      const problem = webhookUrlProblem(url);
+      const problem = n.webhookUrlProblem(url);
       if (problem !== undefined) throw new ApiError(400, 'invalidRequest', `url: ${problem}`);
       const created = await n.createWebhook((request.params as Static<typeof TenantParams>).tenant, url, actorOf(request));
       return reply.code(201).send({ ...created.webhook, secret: created.secret });
