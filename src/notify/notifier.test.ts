@@ -361,6 +361,11 @@ describe('weekly digest', () => {
     await h.notifier.putSettings('acme', { ...DEFAULT_NOTIFY_SETTINGS, extraRecipients: [], weeklyDigest: false }, 'admin');
     h.clock = new Date('2026-03-16T09:00:00.000Z');
     expect((await h.notifier.tick()).digests).toBe(0);
+    // Outcomes stay visible for 90 days, then go.
+    expect(await h.notifier.listDeliveries('acme', 10)).toHaveLength(2);
+    h.clock = new Date('2026-06-08T08:00:00.000Z');
+    await h.notifier.tick();
+    expect(await h.notifier.listDeliveries('acme', 10)).toHaveLength(0);
   });
 });
 

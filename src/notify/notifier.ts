@@ -37,6 +37,9 @@ const SETTINGS_CACHE_MS = 30_000;
  * export imported late): they go to the reports and the digest, not to an alert.
  */
 export const MAX_ALERT_AGE_MS = 24 * 3_600_000;
+/** Finished deliveries are kept this long for admins to look at, then purged (checked hourly). */
+export const DELIVERY_RETENTION_MS = 90 * 86_400_000;
+const PURGE_EVERY_MS = 3_600_000;
 
 export interface NotifierDeps {
   readonly store: NotificationStore;
@@ -115,6 +118,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   let log = deps.log ?? (() => undefined);
   const cache = new Map<TenantId, { at: number; settings: NotificationSettingsRecord }>();
   let running: Promise<TickResult> | undefined;
+  let lastPurge = Number.NEGATIVE_INFINITY;
   let timer: NodeJS.Timeout | undefined;
 
   async function settingsOf(tenant: TenantId): Promise<NotificationSettingsRecord> {
@@ -255,6 +259,10 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     const g = await digests(now);
     const due = await deps.store.dueDeliveriesAllTenants(now.toISOString(), DELIVERIES_PER_TICK);
     for (const d of due) await attempt(d, now);
+    if (now.getTime() - lastPurge >= PURGE_EVERY_MS) {
+      lastPurge = now.getTime();
+      await deps.store.purgeDeliveriesBeforeAllTenants(new Date(now.getTime() - DELIVERY_RETENTION_MS).toISOString());
+    }
     return { alerts: a, digests: g, attempted: due.length };
   }
 

@@ -267,4 +267,6 @@ export interface NotificationStore {
   ): Promise<void>;
   /** Newest first. */
   listDeliveries(tenant: TenantId, limit: number): Promise<DeliveryRecord[]>;
+  /** Maintenance across tenants: deletes finished (sent or failed) deliveries last updated before `before`; returns how many. */
+  purgeDeliveriesBeforeAllTenants(before: string): Promise<number>;
 }

@@ -98,5 +98,9 @@ describe('notify store over DuckDB', () => {
     expect(list[1]).toEqual({ ...delivery('old'), status: 'failed', attempts: 3, lastError: '550 no such user', updatedAt: '2026-03-02T11:00:00.000Z', nextAttemptAt: undefined });
     expect((await n.dueDeliveriesAllTenants('2026-03-02T11:00:00.000Z', 10)).map((d) => d.id)).toEqual(['other']);
     expect((await n.dueDeliveriesAllTenants('2026-03-02T12:00:00.000Z', 10)).map((d) => d.id)).toEqual(['later', 'other']);
+    // Finished rows older than the cut go; pending ones stay whatever their age.
+    expect(await n.purgeDeliveriesBeforeAllTenants('2026-03-02T11:00:00.001Z')).toBe(1);
+    expect((await n.listDeliveries('t1', 10)).map((d) => d.id)).toEqual(['later']);
+    expect(await n.purgeDeliveriesBeforeAllTenants('2026-12-31T00:00:00.000Z')).toBe(0);
   });
 });

@@ -195,5 +195,8 @@ export function createNotifyStore(db: DuckDb): NotificationStore {
       );
       return rows.map(deliveryOf);
     },
+    purgeDeliveriesBeforeAllTenants(before) {
+      return db.run("DELETE FROM notify_deliveries WHERE status <> 'pending' AND updated_at < $1", [timestampFromIso(before)]);
+    },
   };
 }
