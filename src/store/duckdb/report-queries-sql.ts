@@ -562,9 +562,10 @@ function rms(tenant: string, spec: ReportQuerySpec, plan?: UsageRollupPlan): Bui
   switch (spec.report) {
     case 'rms-usage':
       return {
-        sql: `SELECT date, accesses, distinctUsers, distinctDocuments, distinctDevices, views, edits, prints, protects FROM (${rmsGrouped(
+        // Grouped on the DATE, formatted after: strftime on every row cost a third of the run.
+        sql: `SELECT strftime(day, '%Y-%m-%d') AS date, accesses, distinctUsers, distinctDocuments, distinctDevices, views, edits, prints, protects FROM (${rmsGrouped(
           stream,
-          [["strftime(time, '%Y-%m-%d')", 'date']],
+          [['CAST(time AS DATE)', 'day']],
           `CAST(sum(n) AS INTEGER) AS accesses, ${count('view')} AS views, ${count('edit')} AS edits, ${count('print')} AS prints, ${count('protect')} AS protects`,
           [['upn', 'distinctUsers'], ['doc_key', 'distinctDocuments'], ['device_id', 'distinctDevices']],
         )})`,
