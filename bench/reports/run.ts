@@ -7,7 +7,9 @@
  *
  *   node --import tsx bench/reports/run.ts [--signins 10000000] [--users 50000] [--reps 5] [--dir DIR] [--keep]
  *
- * Targets: p50 < 100 ms per report at 30 days; zip < 1 s.
+ * Targets: p50 < 100 ms per report at 30 days; zip < 1 s. The usage and RMS
+ * rollups (docs/reports.md, "Performance") are built once before timing and
+ * the time printed; bench/reports/paired.ts compares with an older checkout.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
