@@ -171,6 +171,21 @@ describe('usage rollups', () => {
     expect(await viaRollups('t1', s)).toEqual(await raw('t1', s));
   });
 
+  it('build once under concurrent runs: no duplicate rollup rows, the same answers', async () => {
+    const uses: Use[] = Array.from({ length: 80 }, (_, i) => ({ kind: i % 4 === 0 ? 'rms' : 'signIn', ms: (i * 3 + 2) * 3_600_000, user: i % 6, app: i % 4, ok: true }));
+    await store.events.appendEvents('t1', uses.map(toEvent));
+    const s = spec('application-usage', { from: ago(30), to: NOW });
+    const runs = await Promise.all([viaRollups('t1', s), viaRollups('t1', spec('rms-usage', { from: ago(30), to: NOW })), viaRollups('t1', s)]);
+    expect(runs[0]).toEqual(await raw('t1', s));
+    expect(runs[2]).toEqual(runs[0]);
+    const dup = await store.db.one<{ n: number }>(
+      `SELECT count(*) AS n FROM (SELECT day, app, upn FROM report_usage_daily WHERE tenant = 't1' GROUP BY ALL HAVING count(*) > 1)`,
+    );
+    expect(Number(dup?.n)).toBe(0);
+    const days = await store.db.one<{ n: number; d: number }>(`SELECT count(*) AS n, count(DISTINCT day) AS d FROM report_usage_days WHERE tenant = 't1'`);
+    expect(Number(days?.n)).toBe(Number(days?.d));
+  });
+
   it('keep tenants apart: the same users and apps in another tenant change nothing', async () => {
     const uses: Use[] = Array.from({ length: 60 }, (_, i) => ({ kind: i % 3 === 0 ? 'accessPanel' : 'signIn', ms: (i * 4 + 1) * 3_600_000, user: i % 5, app: i % 4, ok: true }));
     await store.events.appendEvents('t1', uses.map(toEvent));
