@@ -64,6 +64,13 @@ function renderNav() {
   nav.hidden = false;
 }
 
+/** A nested evidence value on one line: "city: Manchester, countryCode: GB, ..." (arrays item by item). */
+function compact(v) {
+  if (Array.isArray(v)) return v.map(compact).join('; ');
+  if (v === null || typeof v !== 'object') return String(v);
+  return Object.entries(v).map(([k, x]) => `${k}: ${typeof x === 'object' && x !== null ? JSON.stringify(x) : x}`).join(', ');
+}
+
 /** Evidence and other JSON cells: a compact "key: value" list, nested values inline. */
 function jsonCell(value) {
   let v = value;
@@ -73,7 +80,7 @@ function jsonCell(value) {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return h('code', {}, JSON.stringify(v));
   const list = h('ul', { class: 'kv' });
   for (const [k, x] of Object.entries(v)) {
-    const shown = typeof x === 'object' && x !== null ? JSON.stringify(x) : String(x);
+    const shown = typeof x === 'object' && x !== null ? compact(x) : String(x);
     list.append(h('li', {}, h('span', { class: 'k' }, `${k}: `), shown.length > 160 ? `${shown.slice(0, 160)}…` : shown));
   }
   return list;
