@@ -77,7 +77,16 @@ function jsonCell(value) {
   if (typeof v === 'string') {
     try { v = JSON.parse(v); } catch { return v; }
   }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return h('code', {}, JSON.stringify(v));
+  if (Array.isArray(v)) {
+    // Contributing detections and the like: one line each, the id left to downloads.
+    const items = h('ul', { class: 'kv' });
+    for (const x of v) {
+      const { id: _id, ...rest } = x !== null && typeof x === 'object' && !Array.isArray(x) ? x : { value: x };
+      items.append(h('li', {}, compact(rest)));
+    }
+    return items;
+  }
+  if (v === null || typeof v !== 'object') return h('code', {}, JSON.stringify(v));
   const list = h('ul', { class: 'kv' });
   for (const [k, x] of Object.entries(v)) {
     const shown = typeof x === 'object' && x !== null ? compact(x) : String(x);
