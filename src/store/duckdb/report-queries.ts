@@ -10,7 +10,7 @@ import type { PurgeCounts, ReportQueries, ReportQuerySpec } from '../ports.ts';
 import type { DuckDb } from './database.ts';
 import { eventColumns } from './event-rows.ts';
 import { cidrContains, parseCidr } from '../../schema/cidr.ts';
-import { createUsageRollups } from './report-rollups.ts';
+import { usageRollupsFor } from './report-rollups.ts';
 import {
   buildReportSql,
   dashboardUnit,
@@ -75,7 +75,7 @@ function fromRow(r: SuppressionRow): Suppression {
 }
 
 export function createReportQueries(db: DuckDb): ReportQueries {
-  const rollups = createUsageRollups(db);
+  const rollups = usageRollupsFor(db);
 
   async function activeSuppressions(tenant: string, spec: ReportQuerySpec): Promise<SuppressionSets> {
     if (!ANOMALY_REPORTS.has(spec.report)) return NO_SUPPRESSIONS;

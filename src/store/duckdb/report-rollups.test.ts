@@ -8,6 +8,7 @@ import { createReportQueries } from './report-queries.ts';
 import { signIn } from './report-queries-fixture.ts';
 import { buildReportSql, NO_SUPPRESSIONS } from './report-queries-sql.ts';
 import { blockMasks, dayFromEpoch, dayOf, epochDay } from './report-rollups-sql.ts';
+import { warmReportRollups } from './report-rollups.ts';
 import type { PlainValue } from './values.ts';
 
 const NOW = '2026-11-20T12:00:00.000Z';
@@ -184,6 +185,31 @@ describe('usage rollups', () => {
     expect(Number(dup?.n)).toBe(0);
     const days = await store.db.one<{ n: number; d: number }>(`SELECT count(*) AS n, count(DISTINCT day) AS d FROM report_usage_days WHERE tenant = 't1'`);
     expect(Number(days?.n)).toBe(Number(days?.d));
+  });
+
+  it('are warmed off the request path: every closed day of the month built once, later runs build nothing and answer like raw', async () => {
+    const uses: Use[] = Array.from({ length: 90 }, (_, i) => ({ kind: i % 5 === 0 ? 'rms' : 'signIn', ms: (i * 7 + 3) * 3_600_000, user: i % 6, app: i % 4, ok: true }));
+    await store.events.appendEvents('t1', uses.map(toEvent));
+    await store.events.appendEvents('t2', uses.slice(0, 10).map(toEvent));
+    await warmReportRollups(store.db, 't1', NOW);
+    const days = await store.db.all<{ day: string }>(`SELECT CAST(day AS VARCHAR) AS day FROM report_usage_days WHERE tenant = 't1' ORDER BY day`);
+    const today = epochDay(dayOf(NOW));
+    expect(days.map((d) => d.day)).toEqual(Array.from({ length: 31 }, (_, i) => dayFromEpoch(today - 31 + i)));
+    const other = await store.db.one<{ n: number }>(`SELECT count(*) AS n FROM report_usage_days WHERE tenant = 't2'`);
+    expect(Number(other?.n)).toBe(0);
+    const before = await rollupRows('t1');
+    await warmReportRollups(store.db, 't1', NOW);
+    const s = spec('application-usage', { from: ago(30), to: NOW });
+    expect(await viaRollups('t1', s)).toEqual(await raw('t1', s));
+    expect(await rollupRows('t1')).toBe(before);
+    // A late event into a warmed day: the next warm rebuilds that day.
+    await store.events.appendEvents('t1', [toEvent({ kind: 'signIn', ms: 5 * DAY, user: 9, app: 0, ok: true })]);
+    await warmReportRollups(store.db, 't1', NOW);
+    const fresh = await store.db.one<{ n: number }>(
+      `SELECT count(*) AS n FROM report_usage_daily WHERE tenant = 't1' AND upn = 'user9@contoso.example'`,
+    );
+    expect(Number(fresh?.n)).toBe(1);
+    expect(await viaRollups('t1', s)).toEqual(await raw('t1', s));
   });
 
   it('keep tenants apart: the same users and apps in another tenant change nothing', async () => {

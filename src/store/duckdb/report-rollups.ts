@@ -44,6 +44,33 @@ export interface UsageRollups {
 
 const isMidnight = (iso: string): boolean => Date.parse(iso) % 86_400_000 === 0;
 
+/** One rollup keeper per database, so warming and report runs share the per-tenant queue and never build a day twice at once. */
+const shared = new WeakMap<DuckDb, UsageRollups>();
+
+export function usageRollupsFor(db: DuckDb): UsageRollups {
+  let r = shared.get(db);
+  if (r === undefined) {
+    r = createUsageRollups(db);
+    shared.set(db, r);
+  }
+  return r;
+}
+
+/** Closed days warmed by default: a 30-day report run now reads its 29-30 whole days from the rollups. */
+export const WARM_DAYS = 31;
+
+/**
+ * Builds the rollups of the `days` closed UTC days before `now` (and rebuilds
+ * those that late rows made stale), so a user's first 30-day report does not
+ * pay the month's build. Meant for server start (in the background) and the
+ * hourly retention job, after the purge; idempotent and cheap when up to date.
+ */
+export async function warmReportRollups(db: DuckDb, tenant: string, now: string, days: number = WARM_DAYS): Promise<void> {
+  const today = epochDay(dayOf(now));
+  const span = Math.max(1, Math.min(Math.trunc(days), MAX_ROLLUP_DAYS));
+  await usageRollupsFor(db).plan(tenant, { from: dayStart(dayFromEpoch(today - span)), to: dayStart(dayFromEpoch(today)) }, now);
+}
+
 export function createUsageRollups(db: DuckDb): UsageRollups {
   const queues = new Map<string, Promise<unknown>>();
   /** The highest ingested_at already checked, per tenant (only raised after a check; persisted with builds). */
