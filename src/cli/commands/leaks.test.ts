@@ -5,21 +5,7 @@ import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import { runCliCaptured } from '../main.ts';
 
 // leaks and backtest need the store and the detection stores, not GeoIP: a runtime of those alone.
-vi.mock('../runtime.ts', async () => {
-  const { openDuckDbStore } = await import('../../store/duckdb/open.ts');
-  const { createDetectStores } = await import('../../store/duckdb/detect-stores.ts');
-  const { loadConfig } = await import('../../config/config.ts');
-  return {
-    withRuntime: async <R>(dataDir: string, fn: (rt: unknown) => Promise<R>): Promise<R> => {
-      const store = await openDuckDbStore({ dataDir });
-      try {
-        return await fn({ store, detect: createDetectStores(store.db), config: loadConfig({ dataDir }, {}) });
-      } finally {
-        await store.close();
-      }
-    },
-  };
-});
+vi.mock('../runtime.ts', async () => (await import('../../../test/helpers/cli-store-runtime.ts')).storeOnlyRuntimeModule());
 vi.mock('../../app.ts', () => ({}));
 
 let dir: string;

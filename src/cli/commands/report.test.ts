@@ -7,19 +7,7 @@ import { FIXTURE_EVENTS, FIXTURE_SIGNINS } from '../../store/duckdb/report-queri
 import { runCliCaptured } from '../main.ts';
 
 // Reports need only the store: skip the GeoIP databases the full runtime loads.
-vi.mock('../runtime.ts', async () => {
-  const { openDuckDbStore: open } = await import('../../store/duckdb/open.ts');
-  return {
-    withRuntime: async <R>(dataDir: string, fn: (rt: unknown) => Promise<R>): Promise<R> => {
-      const store = await open({ dataDir });
-      try {
-        return await fn({ store });
-      } finally {
-        await store.close();
-      }
-    },
-  };
-});
+vi.mock('../runtime.ts', async () => (await import('../../../test/helpers/cli-store-runtime.ts')).storeOnlyRuntimeModule());
 vi.mock('../../app.ts', () => ({}));
 
 let dir: string;

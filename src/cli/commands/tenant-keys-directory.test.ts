@@ -7,22 +7,7 @@ import { GLOBAL_ADMIN_ROLE_TEMPLATE_ID } from '../../schema/directory.ts';
 
 // These commands touch only the control store: the runtime is the DuckDB store alone, so
 // the test does not load GeoIP databases it never uses.
-vi.mock('../runtime.ts', async () => {
-  const { openDuckDbStore } = await import('../../store/duckdb/open.ts');
-  const { loadConfig } = await import('../../config/config.ts');
-  const { createDetectStores } = await import('../../store/duckdb/detect-stores.ts');
-  return {
-    withRuntime: async <R>(dataDir: string, fn: (rt: unknown) => Promise<R>): Promise<R> => {
-      const store = await openDuckDbStore({ dataDir });
-      try {
-        // detect: directory import rematches stored leaks (D8).
-        return await fn({ store, detect: createDetectStores(store.db), config: loadConfig({ dataDir }, {}) });
-      } finally {
-        await store.close();
-      }
-    },
-  };
-});
+vi.mock('../runtime.ts', async () => (await import('../../../test/helpers/cli-store-runtime.ts')).storeOnlyRuntimeModule());
 
 // The composition root loads enrichment data at import; nothing here needs it.
 vi.mock('../../app.ts', () => ({}));
