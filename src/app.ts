@@ -12,9 +12,6 @@ import type { TenantId } from './schema/tenants.ts';
 import type { Detection } from './schema/detections.ts';
 import type { Store } from './store/ports.ts';
 import { openDuckDbStore, type DuckDbStore } from './store/duckdb/open.ts';
-
-/** The lock error of the embedded store, for callers above the composition root (the CLI). */
-export { DataDirLockedError } from './store/duckdb/open.ts';
 import { createIngestPipeline, type IngestProgress } from './ingest/pipeline.ts';
 import type { IngestInput } from './ingest/read-records.ts';
 import { isReportingEnabled } from './directory/tenants.ts';
@@ -28,6 +25,9 @@ import { loadOrCreateSecret } from './secrets.ts';
 import { createNotifyStore } from './store/duckdb/notify-store.ts';
 import { createNotifier, type Notifier } from './notify/notifier.ts';
 import { createSmtpMailer } from './notify/email.ts';
+
+/** The lock error of the embedded store, for callers above the composition root (the CLI). */
+export { DataDirLockedError } from './store/duckdb/open.ts';
 
 /** Why an ingest was refused before reading anything (the CLI and API word it for their users). */
 export class IngestRefusedError extends Error {
@@ -75,6 +75,8 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     await store.close();
     throw err;
   }
+  // A file may be far larger than one HTTP body (the events route enforces maxBodyBytes itself);
+  // this bound only stops an endless input (1,024 bodies, 64 GiB by default).
   const pipeline = createIngestPipeline({ limits: config.limits, maxInputBytes: config.limits.maxBodyBytes * 1024 });
   const detect = createDetectStores(store.db);
   const detection = createDetectionRuntime({
