@@ -10,7 +10,7 @@
  */
 import type { ReportQuerySpec } from '../ports.ts';
 import { REPORT_DETECTORS } from '../../schema/reports.ts';
-import { rawRms } from './report-rollups-sql.ts';
+import { rawRms, USER_SIGNIN_COLUMNS } from './report-rollups-sql.ts';
 
 export { REPORT_DETECTORS };
 
@@ -619,15 +619,37 @@ function userSignInsWhere(tenant: string, spec: ReportQuerySpec): Where {
   return w;
 }
 
-function userDevices(tenant: string, spec: ReportQuerySpec): BuiltReportSql {
+/** Reports whose one user's sign-ins of closed days come from report_user_signins (migration 024). */
+export const USER_ROLLUP_REPORTS: ReadonlySet<string> = new Set(['user-devices', 'user-activity']);
+
+/**
+ * The user's sign-ins as rows shaped like `signins`: whole closed days of the
+ * plan from the side table, the rest of the range raw. The caller's WHERE
+ * still applies every filter, so both sources answer like the raw table.
+ */
+function userSignInsSource(w: Where, plan: UsageRollupPlan | undefined): string {
+  if (plan === undefined) return 'signins';
+  w.params['uFrom'] = plan.fullFrom;
+  w.params['uTo'] = plan.fullTo;
+  const lo = `CAST(CAST($uFrom AS DATE) AS TIMESTAMP)`;
+  const hi = `CAST(CAST($uTo AS DATE) AS TIMESTAMP)`;
+  return `(SELECT tenant, ${USER_SIGNIN_COLUMNS} FROM report_user_signins
+      WHERE tenant = $tenant AND upn = lower($user) AND day >= CAST($uFrom AS DATE) AND day < CAST($uTo AS DATE)
+    UNION ALL
+    SELECT tenant, ${USER_SIGNIN_COLUMNS} FROM signins
+      WHERE tenant = $tenant AND upn = lower($user) AND ${RANGE('time')} AND (time < ${lo} OR time >= ${hi}))`;
+}
+
+function userDevices(tenant: string, spec: ReportQuerySpec, plan?: UsageRollupPlan): BuiltReportSql {
   const w = userSignInsWhere(tenant, spec);
+  const src = userSignInsSource(w, plan);
   return {
     sql: `SELECT s.device_id AS deviceId, s.device_name AS deviceName, coalesce(s.device_os, s.ua_os) AS operatingSystem,
     coalesce(s.device_browser, s.ua_browser) AS browser, s.ip AS ipAddress, ${LOCATION('s')} AS location,
     coalesce(s.geo_city, s.given_city) AS city, coalesce(s.geo_country, s.given_country) AS countryOrRegion,
     any_value(coalesce(s.geo_lat, s.given_lat)) AS latitude, any_value(coalesce(s.geo_lon, s.given_lon)) AS longitude,
     CAST(count(*) AS INTEGER) AS signIns, ${iso('min(s.time)')} AS firstSeenDateTime, ${iso('max(s.time)')} AS lastSeenDateTime
-  FROM signins s WHERE ${w.toString()}
+  FROM ${src} s WHERE ${w.toString()}
   GROUP BY s.device_id, s.device_name, coalesce(s.device_os, s.ua_os), coalesce(s.device_browser, s.ua_browser), s.ip,
     ${LOCATION('s')}, coalesce(s.geo_city, s.given_city), coalesce(s.geo_country, s.given_country)`,
     order: 'lastSeenDateTime DESC, ipAddress, deviceId',
@@ -635,8 +657,9 @@ function userDevices(tenant: string, spec: ReportQuerySpec): BuiltReportSql {
   };
 }
 
-function userActivity(tenant: string, spec: ReportQuerySpec): BuiltReportSql {
+function userActivity(tenant: string, spec: ReportQuerySpec, plan?: UsageRollupPlan): BuiltReportSql {
   const w = userSignInsWhere(tenant, spec);
+  const src = userSignInsSource(w, plan);
   if (spec.noiseClients.length > 0) {
     const noise = sqlList(spec.noiseClients.map((c) => c.toLowerCase()));
     w.add(`NOT (coalesce(lower(s.client_app), '') IN (${noise}) OR coalesce(lower(s.app_name), '') IN (${noise}))`);
@@ -648,7 +671,7 @@ function userActivity(tenant: string, spec: ReportQuerySpec): BuiltReportSql {
     s.client_app AS clientAppUsed, s.device_name AS deviceName, coalesce(s.device_os, s.ua_os) AS operatingSystem,
     coalesce(s.device_browser, s.ua_browser) AS browser, s.ip AS ipAddress, ${LOCATION('s')} AS location,
     s.outcome AS status, s.error_code AS errorCode, s.failure_reason AS failureReason, s.interactive AS isInteractive
-  FROM signins s WHERE ${w.toString()}`,
+  FROM ${src} s WHERE ${w.toString()}`,
     order: 'createdDateTime DESC, signInId',
     params: w.params,
   };
@@ -694,8 +717,8 @@ export function buildReportSql(tenant: string, spec: ReportQuerySpec, sup: Suppr
     case 'rms-application-usage':
       return rms(tenant, spec, usagePlan);
     case 'user-devices':
-      return userDevices(tenant, spec);
+      return userDevices(tenant, spec, usagePlan);
     case 'user-activity':
-      return userActivity(tenant, spec);
+      return userActivity(tenant, spec, usagePlan);
   }
 }

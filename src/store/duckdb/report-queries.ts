@@ -15,6 +15,7 @@ import {
   buildReportSql,
   dashboardUnit,
   USAGE_ROLLUP_REPORTS,
+  USER_ROLLUP_REPORTS,
   FILL_FLAGGED_SQL,
   NEW_FLAGGED_SQL,
   NO_SUPPRESSIONS,
@@ -136,10 +137,12 @@ export function createReportQueries(db: DuckDb): ReportQueries {
   async function built(tenant: string, spec: ReportQuerySpec): Promise<BuiltReportSql> {
     if (ANOMALY_REPORTS.has(spec.report)) await fillFlagged(tenant);
     // Usage reports read closed days from the rollups (migration 022); the hourly dashboard has no use for them.
-    const rolled = USAGE_ROLLUP_REPORTS.has(spec.report) && !(spec.report === 'application-dashboard' && dashboardUnit(spec.range) === 'hour');
+    const rolled =
+      USER_ROLLUP_REPORTS.has(spec.report) ||
+      (USAGE_ROLLUP_REPORTS.has(spec.report) && !(spec.report === 'application-dashboard' && dashboardUnit(spec.range) === 'hour'));
     const days = rolled ? await rollups.plan(tenant, spec.range, spec.now) : undefined;
-    // RMS filters by application name only; the usage reports' app filter also takes ids.
-    const plan = spec.report.startsWith('rms-') ? days : await withAppNames(tenant, spec, days);
+    // RMS filters by application name only, and the per-user sign-ins keep the app id; the usage reports' app filter also takes ids.
+    const plan = spec.report.startsWith('rms-') || USER_ROLLUP_REPORTS.has(spec.report) ? days : await withAppNames(tenant, spec, days);
     return buildReportSql(tenant, spec, await activeSuppressions(tenant, spec), plan);
   }
 

@@ -55,9 +55,17 @@ export function rawRms(lo: string, hi: string): string {
     FROM events e WHERE e.tenant = $tenant AND e.kind = 'rmsAccess' AND e.time >= CAST($${lo} AS TIMESTAMP) AND e.time < CAST($${hi} AS TIMESTAMP)`;
 }
 
-/** Usage and RMS rows per day of [$lo, $hi) (the staleness fingerprint). */
+/** Every sign-in, app-access and RMS row per day of [$lo, $hi) (the staleness fingerprint; sign-ins of any outcome, for the per-user table). */
 export const DAY_COUNTS_SQL = `SELECT CAST(CAST(time AS DATE) AS VARCHAR) AS day, count(*) AS n FROM (
-    SELECT time FROM (${rawUsage('lo', 'hi')}) UNION ALL SELECT time FROM (${rawRms('lo', 'hi')})) GROUP BY 1`;
+    SELECT time FROM signins WHERE tenant = $tenant AND time >= CAST($lo AS TIMESTAMP) AND time < CAST($hi AS TIMESTAMP)
+    UNION ALL
+    SELECT time FROM events WHERE tenant = $tenant AND kind IN ('appAccess', 'rmsAccess') AND time >= CAST($lo AS TIMESTAMP) AND time < CAST($hi AS TIMESTAMP)
+  ) GROUP BY 1`;
+
+/** The columns of report_user_signins (migration 024) after tenant and day, as named in signins. */
+export const USER_SIGNIN_COLUMNS = `upn, id, time, user_type, app_name, app_id, client_app, device_id, device_name,
+    device_os, ua_os, device_browser, ua_browser, ip, geo_city, given_city, geo_state, given_state, geo_country, given_country,
+    geo_lat, given_lat, geo_lon, given_lon, outcome, error_code, failure_reason, interactive`;
 
 /** Days (before $today) holding rows ingested at or after $since, and the highest ingested_at. */
 export const TOUCHED_DAYS_SQL = `SELECT CAST(CAST(time AS DATE) AS VARCHAR) AS day, max(ing) AS mark FROM (
@@ -107,8 +115,17 @@ export function buildStatements(masks: Map<number, bigint>): string[] {
       FROM (${rawRms('lo', 'hi')}) r
       WHERE CAST(time AS DATE) IN (SELECT day FROM rollup_build_days)
       GROUP BY ALL ORDER BY day, upn`,
+    'DELETE FROM report_user_signins WHERE tenant = $tenant AND day IN (SELECT day FROM rollup_build_days)',
+    // Sorted by user so one user's days are a few small ranges (zone maps on upn).
+    `INSERT INTO report_user_signins
+      SELECT $tenant, CAST(time AS DATE), ${USER_SIGNIN_COLUMNS} FROM signins
+      WHERE tenant = $tenant AND time >= CAST($lo AS TIMESTAMP) AND time < CAST($hi AS TIMESTAMP)
+        AND CAST(time AS DATE) IN (SELECT day FROM rollup_build_days)
+      ORDER BY upn, time`,
+    // The fingerprint of DAY_COUNTS_SQL: every sign-in, plus app-access (the stage's rows that are not sign-ins) and RMS rows.
     `INSERT INTO report_usage_days
-      SELECT $tenant, d.day, coalesce((SELECT sum(n) FROM rollup_stage s WHERE s.day = d.day), 0)
+      SELECT $tenant, d.day, coalesce((SELECT sum(n) - sum(sgn) FROM rollup_stage s WHERE s.day = d.day), 0)
+        + coalesce((SELECT count(*) FROM report_user_signins u WHERE u.tenant = $tenant AND u.day = d.day), 0)
         + coalesce((SELECT sum(n) FROM report_rms_daily r WHERE r.tenant = $tenant AND r.day = d.day), 0), CAST($builtAt AS TIMESTAMP)
       FROM rollup_build_days d`,
     `CREATE OR REPLACE TEMP TABLE rollup_bits AS
@@ -138,6 +155,7 @@ export function purgeStatements(masks: Map<number, bigint>): string[] {
     'DELETE FROM report_usage_app_days WHERE tenant = $tenant AND day <= CAST($cutDay AS DATE)',
     'DELETE FROM report_usage_days WHERE tenant = $tenant AND day <= CAST($cutDay AS DATE)',
     'DELETE FROM report_rms_daily WHERE tenant = $tenant AND day <= CAST($cutDay AS DATE)',
+    'DELETE FROM report_user_signins WHERE tenant = $tenant AND day <= CAST($cutDay AS DATE)',
     ...[...masks].map(
       ([b, m]) => `UPDATE report_usage_blocks SET bits = bits & ~CAST(${m.toString()} AS UBIGINT) WHERE tenant = $tenant AND block = ${b}`,
     ),

@@ -123,7 +123,23 @@ const FILTERS: ReportFilters[] = [
   { app: 'word' },
 ];
 
+const USER_REPORTS: ReportId[] = ['user-devices', 'user-activity'];
+const USER_FILTERS: ReportFilters[] = [
+  { user: 'user1@contoso.example' },
+  { user: 'USER3@contoso.example', app: 'id-sf-2' },
+  { user: 'user2@contoso.example', result: 'credentialFailure' },
+  { user: 'user9@contoso.example' },
+];
+
 async function expectSameAsRaw(tenant: string): Promise<void> {
+  for (const report of USER_REPORTS) {
+    for (const range of RANGES) {
+      for (const filters of USER_FILTERS) {
+        const s = spec(report, range, filters);
+        expect(await viaRollups(tenant, s), `${report} ${JSON.stringify(range)} ${JSON.stringify(filters)}`).toEqual(await raw(tenant, s));
+      }
+    }
+  }
   for (const report of USAGE) {
     for (const range of RANGES) {
       for (const filters of report === 'application-usage-detailed' ? FILTERS.filter((f) => f.app !== undefined) : FILTERS) {
@@ -195,6 +211,8 @@ describe('usage rollups', () => {
     const days = await store.db.all<{ day: string }>(`SELECT CAST(day AS VARCHAR) AS day FROM report_usage_days WHERE tenant = 't1' ORDER BY day`);
     const today = epochDay(dayOf(NOW));
     expect(days.map((d) => d.day)).toEqual(Array.from({ length: 31 }, (_, i) => dayFromEpoch(today - 31 + i)));
+    const copied = await store.db.one<{ n: number }>(`SELECT count(*) AS n FROM report_user_signins WHERE tenant = 't1'`);
+    expect(Number(copied?.n)).toBe(uses.filter((u) => u.kind === 'signIn' && u.ms >= 12 * 3_600_000).length);
     const other = await store.db.one<{ n: number }>(`SELECT count(*) AS n FROM report_usage_days WHERE tenant = 't2'`);
     expect(Number(other?.n)).toBe(0);
     const before = await rollupRows('t1');
@@ -238,7 +256,7 @@ describe('usage rollups', () => {
     const rmsBefore = await store.db.all<{ day: string }>(`SELECT CAST(day AS VARCHAR) AS day FROM report_rms_daily WHERE tenant = 't1'`);
     expect(rmsBefore.some((r) => r.day <= dayOf(ago(20)))).toBe(true);
     await q.purgeBefore('t1', cut);
-    for (const table of ['report_usage_daily', 'report_usage_app_days', 'report_usage_days', 'report_rms_daily']) {
+    for (const table of ['report_usage_daily', 'report_usage_app_days', 'report_usage_days', 'report_rms_daily', 'report_user_signins']) {
       const left = await store.db.all<{ day: string }>(`SELECT CAST(day AS VARCHAR) AS day FROM ${table} WHERE tenant = 't1'`);
       expect(left.length, table).toBeGreaterThan(0);
       expect(left.every((r) => r.day > dayOf(cut)), table).toBe(true);
