@@ -116,6 +116,12 @@ export interface ReportQueries {
   page(tenant: TenantId, spec: ReportQuerySpec, window: { readonly offset: number; readonly limit: number }): Promise<ReportPage>;
   /** Rows in report order, in batches, in constant memory; `limit` keeps the first N (the newest). */
   stream(tenant: TenantId, spec: ReportQuerySpec, limit?: number): AsyncIterable<readonly ReportRow[]>;
+  /**
+   * The rows of `stream` as CSV lines made by the store (csvLine's neutralising
+   * and quoting; no BOM, header or trailer), in text chunks of whole lines;
+   * undefined when a column's type has no exact text there (use stream then).
+   */
+  csvText?(tenant: TenantId, spec: ReportQuerySpec, columns: readonly string[], limit?: number): Promise<AsyncIterable<string> | undefined>;
   /** Writes the whole report as Parquet to `file` inside the store (DuckDB COPY); resolves to the row count. */
   exportParquet(tenant: TenantId, spec: ReportQuerySpec, file: string): Promise<number>;
   /** The detection as stored (detector and ignore flag), for Ignore's checks. */

@@ -23,6 +23,14 @@ export async function* csvChunks(batches: AsyncIterable<readonly ReportRow[]>, o
   if (last !== undefined) yield encoder.encode(csvLine([last]));
 }
 
+/** CSV from lines the store already wrote (ReportQueries.csvText): BOM + header, the lines, the trailer. */
+export async function* csvChunksFromText(text: AsyncIterable<string>, opts: CsvOptions): AsyncIterable<Uint8Array> {
+  yield encoder.encode(BOM + csvLine(opts.columns.map((c) => c.name)));
+  for await (const t of text) if (t !== '') yield encoder.encode(t);
+  const last = opts.trailer?.();
+  if (last !== undefined) yield encoder.encode(csvLine([last]));
+}
+
 export async function* ndjsonChunks(batches: AsyncIterable<readonly ReportRow[]>): AsyncIterable<Uint8Array> {
   for await (const batch of batches) {
     let text = '';

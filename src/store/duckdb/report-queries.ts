@@ -11,6 +11,7 @@ import type { DuckDb } from './database.ts';
 import { eventColumns } from './event-rows.ts';
 import { cidrContains, parseCidr } from '../../schema/cidr.ts';
 import { usageRollupsFor } from './report-rollups.ts';
+import { csvLineSql } from './report-queries-csv.ts';
 import {
   buildReportSql,
   dashboardUnit,
@@ -182,6 +183,22 @@ export function createReportQueries(db: DuckDb): ReportQueries {
       for await (const batch of db.stream<Record<string, PlainValue>>(sql, usedParams(q.sql, q.params))) {
         yield batch.map(toReportRow);
       }
+    },
+
+    async csvText(tenant, spec, columns, limit) {
+      const q = await built(tenant, spec);
+      const params = usedParams(q.sql, q.params);
+      const cap = limit === undefined ? '' : `LIMIT ${Math.max(0, Math.trunc(limit))}`;
+      const ordered = cap !== '' && q.keyed !== undefined ? q.keyed(cap) : `SELECT * FROM (${q.sql}) ORDER BY ${q.order} ${cap}`;
+      const sql = await csvLineSql(db, ordered, params, columns);
+      if (sql === undefined) return undefined;
+      return (async function* lines(): AsyncIterable<string> {
+        for await (const batch of db.stream<{ line: string }>(sql, params, { batchRows: 8192 })) {
+          let text = '';
+          for (const r of batch) text += r.line;
+          yield text;
+        }
+      })();
     },
 
     async exportParquet(tenant, spec, file) {
