@@ -81,8 +81,9 @@ function jsonCell(value) {
     // Contributing detections and the like: one line each, the id left to downloads.
     const items = h('ul', { class: 'kv' });
     for (const x of v) {
-      const { id: _id, ...rest } = x !== null && typeof x === 'object' && !Array.isArray(x) ? x : { value: x };
-      items.append(h('li', {}, compact(rest)));
+      const shown = x !== null && typeof x === 'object' && !Array.isArray(x) ? { ...x } : { value: x };
+      delete shown.id;
+      items.append(h('li', {}, compact(shown)));
     }
     return items;
   }
