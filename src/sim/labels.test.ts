@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseLabelFile } from './labels.ts';
 import { simulate } from './simulate.ts';
 import { writeSimulation } from './write.ts';
@@ -11,6 +11,7 @@ describe('parseLabelFile', () => {
   it('reads back exactly what writeSimulation wrote', () => {
     const world = simulate({ users: 60, days: 7, seed: 17, end: new Date('2026-11-27T00:00:00.000Z') });
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'authlens-labels-'));
+    onTestFinished(() => fs.rmSync(out, { recursive: true, force: true }));
     writeSimulation(world, out);
     const labels = parseLabelFile(fs.readFileSync(path.join(out, 'labels.ndjson'), 'utf8'));
     const confounders = parseLabelFile(fs.readFileSync(path.join(out, 'confounders.ndjson'), 'utf8'));

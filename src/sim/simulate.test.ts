@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { Compile } from 'typebox/compile';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DETECTOR_IDS } from '../schema/detections.ts';
 import { DirectorySnapshot, GLOBAL_ADMIN_ROLE_TEMPLATE_ID, SECURITY_ADMIN_ROLE_TEMPLATE_ID } from '../schema/directory.ts';
 import { AuthEvent, eventTime, type SignIn } from '../schema/events.ts';
@@ -37,9 +37,15 @@ const labelSignIns = (l: Label): SignIn[] => l.signInIds.map((id) => byId.get(id
 const labelsOf = (attack: string, detector?: string): Label[] =>
   world.labels.filter((l) => l.attack === attack && (detector === undefined || l.detector === detector));
 
+const made: string[] = [];
 function tmp(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'authlens-sim-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'authlens-sim-'));
+  made.push(dir);
+  return dir;
 }
+afterAll(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 describe('simulate: determinism', () => {
   it('writes the same bytes for the same seed and different events for another seed', () => {

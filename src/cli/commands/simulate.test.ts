@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { CliError } from '../cli-error.ts';
 import { register } from './simulate.ts';
 
@@ -15,6 +15,7 @@ function program(): Command {
 describe('authlens simulate', () => {
   it('writes the documented files and prints the manifest with --json', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'authlens-sim-cli-'));
+    onTestFinished(() => fs.rmSync(out, { recursive: true, force: true }));
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
       await program().parseAsync(['--json', 'simulate', '--out', out, '--users', '60', '--days', '7', '--seed', '9', '--end', '2026-11-27T00:00:00Z'], { from: 'user' });
