@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { DETECTOR_IDS, type Detection, type DetectorId } from '../../schema/detections.ts';
 import { backtest } from '../../detect/backtest.ts';
-import type { TenantDetectorSettings } from '../../detect/engine/settings.ts';
+import { describeSettingsErrors, type TenantDetectorSettings } from '../../detect/engine/settings.ts';
 import { CliError } from '../cli-error.ts';
 import { globalOptions } from '../global-options.ts';
 import { withRuntime } from '../runtime.ts';
@@ -58,7 +58,7 @@ export function register(program: Command): void {
         });
       });
       if ('errors' in result) {
-        throw new CliError(`invalid settings: ${result.errors.map((e) => `${e.field}: ${e.reason}`).join('; ')}`);
+        throw new CliError(describeSettingsErrors(result.errors));
       }
       if (g.json) {
         io.stdout.write(

@@ -3,7 +3,7 @@
  * parameters, validated against each detector's TypeBox schema and filled
  * with its defaults. Bad settings are data (field + reason), never a throw.
  */
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { DETECTOR_IDS, type DetectorId } from '../../schema/detections.ts';
 import type { AnyDetector } from './types.ts';
@@ -38,6 +38,30 @@ export type SettingsResult = { readonly ok: true; readonly settings: ResolvedSet
 
 const KNOWN = new Set<string>(DETECTOR_IDS);
 
+/**
+ * A value's problems against a schema, each once and in words a user can act
+ * on: TypeBox reports an unknown property twice (on it: 'schema is false'; on
+ * its parent: 'must not have additional properties'); say it once, on it,
+ * naming the properties that are known.
+ */
+export function schemaErrors(schema: TSchema, value: unknown, prefix: string): SettingsError[] {
+  const all = [...Value.Errors(schema, value)].map((e) => ({ field: `${prefix}${e.instancePath}`, reason: e.message }));
+  const known = Type.IsObject(schema) ? Object.keys(schema.properties) : [];
+  const unknownReason = known.length > 0 ? `unknown property; known: ${known.join(', ')}` : 'unknown property';
+  const unknown = all.filter((e) => e.reason === 'schema is false');
+  const parents = new Set(unknown.map((e) => e.field.slice(0, e.field.lastIndexOf('/'))));
+  return [
+    ...all.filter((e) => e.reason !== 'schema is false' && !(parents.has(e.field) && e.reason === 'must not have additional properties')),
+    ...unknown.map((e) => ({ field: e.field, reason: e.field.lastIndexOf('/') === prefix.length ? unknownReason : 'unknown property' })),
+  ];
+}
+
+/** One line for a person: the first 20 problems with their fields. */
+export function describeSettingsErrors(errors: readonly SettingsError[]): string {
+  const shown = errors.slice(0, 20).map((e) => `${e.field === '' ? '(settings)' : e.field}: ${e.reason}`);
+  return `invalid settings: ${shown.join('; ')}${errors.length > 20 ? ` (and ${errors.length - 20} more)` : ''}`;
+}
+
 export function resolveSettings(detectors: readonly AnyDetector[], raw: unknown = {}): SettingsResult {
   const errors: SettingsError[] = [];
   const out = new Map<DetectorId, ResolvedSetting>();
@@ -51,12 +75,12 @@ export function resolveSettings(detectors: readonly AnyDetector[], raw: unknown 
   for (const d of detectors) {
     const setting = given[d.id] ?? {};
     if (!Value.Check(DetectorSetting, setting)) {
-      for (const e of Value.Errors(DetectorSetting, setting)) errors.push({ field: `/${d.id}${e.instancePath}`, reason: e.message });
+      errors.push(...schemaErrors(DetectorSetting, setting, `/${d.id}`));
       continue;
     }
     const params = Value.Default(d.paramsSchema, Value.Clone(setting.params ?? {}));
     if (!Value.Check(d.paramsSchema, params)) {
-      for (const e of Value.Errors(d.paramsSchema, params)) errors.push({ field: `/${d.id}/params${e.instancePath}`, reason: e.message });
+      errors.push(...schemaErrors(d.paramsSchema, params, `/${d.id}/params`));
       continue;
     }
     out.set(d.id, { enabled: setting.enabled ?? true, logOnly: setting.logOnly ?? false, params });

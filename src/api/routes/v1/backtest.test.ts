@@ -69,6 +69,7 @@ describe('backtest route', () => {
 
   it.each([
     [URL, { set: { threshold: 'ten' } }, 400, 'invalid settings: /brute-force/params/threshold: must be integer'],
+    [URL, { set: { treshold: 3 } }, 400, 'invalid settings: /brute-force/params/treshold: unknown property; known: threshold, resetAfterMs, failureOutcomes'],
     [URL, { set: { logOnly: 'maybe' } }, 400, 'invalid settings: logOnly: must be true or false'],
     [URL, { set: { 'a=b': 1 } }, 400, 'set: "a=b" is not a parameter name'],
     [URL, { interval: '91d' }, 400, 'interval: must look like 24h, 7d or 30d and be at most 90d, got "91d"'],

@@ -11,7 +11,8 @@ import type { TenantDetectorSettings } from '../../../detect/engine/settings.ts'
 import { ApiError } from '../../errors.ts';
 import type { RouteOptionsOf } from '../../services.ts';
 import { TenantId } from '../../../schema/tenants.ts';
-import { describeErrors, detectDepsOf, SETTINGS_ROLES } from './detection-settings.ts';
+import { describeSettingsErrors } from '../../../detect/engine/settings.ts';
+import { detectDepsOf, SETTINGS_ROLES } from './detection-settings.ts';
 
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
 /** A backtest replays sign-ins in the request; beyond this it would hold a core for too long. */
@@ -83,7 +84,7 @@ export async function backtestRoutes(app: FastifyInstance, { deps }: RouteOption
         scan: (r) => deps.store.events.scanSignIns(tenant, r),
         live: (r) => deps.store.detections.listDetections(tenant, r),
       });
-      if ('errors' in result) throw new ApiError(400, 'invalidRequest', describeErrors(result.errors));
+      if ('errors' in result) throw new ApiError(400, 'invalidRequest', describeSettingsErrors(result.errors));
       return {
         detector: result.detector,
         range: { from: result.range.from, to: result.range.to },

@@ -62,9 +62,9 @@ describe('detection settings routes', () => {
     [{ D7: { enabled: false } }, 'invalid settings: /D7: has no settings (a rollup of the other detectors)'],
     [{ D8: { params: { threshold: 1 } } }, 'invalid settings: /D8/params: takes no parameters'],
     [{ D1: { enabled: 'yes' } }, 'invalid settings: /D1/enabled: must be boolean'],
-    [{ D2: { colour: 'red' } }, 'invalid settings: /D2/colour: unknown property'],
+    [{ D2: { colour: 'red' } }, 'invalid settings: /D2/colour: unknown property; known: enabled, logOnly, params'],
     [{ 'brute-force': { params: { threshold: 'ten' } } }, 'invalid settings: /brute-force/params/threshold: must be integer'],
-    [{ 'brute-force': { params: { treshold: 3 } } }, 'invalid settings: /brute-force/params/treshold: unknown property'],
+    [{ 'brute-force': { params: { treshold: 3 } } }, 'invalid settings: /brute-force/params/treshold: unknown property; known: threshold, resetAfterMs, failureOutcomes'],
     [[], 'invalid body: must be object'],
   ])('refuses %j with the field and reason, storing nothing', async (body, message) => {
     const before = h.reloaded.length;

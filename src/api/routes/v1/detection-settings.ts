@@ -11,7 +11,7 @@ import { Value } from 'typebox/value';
 import { DETECTOR_IDS, type DetectorId } from '../../../schema/detections.ts';
 import type { TenantId } from '../../../schema/tenants.ts';
 import { STREAMING_DETECTORS } from '../../../detect/detectors/registry.ts';
-import { DetectorSetting, resolveSettings, type SettingsError } from '../../../detect/engine/settings.ts';
+import { describeSettingsErrors, DetectorSetting, resolveSettings, schemaErrors, type SettingsError } from '../../../detect/engine/settings.ts';
 import type { ApiDeps, DetectApiDeps } from '../../deps.ts';
 import { ApiError } from '../../errors.ts';
 import { principalOf } from '../../principal.ts';
@@ -76,23 +76,10 @@ export function validateSettings(raw: unknown): readonly SettingsError[] {
     const s = given[id];
     if (s === undefined) continue;
     if (!Value.Check(DetectorSetting, s)) {
-      for (const e of Value.Errors(DetectorSetting, s)) errors.push({ field: `/${id}${e.instancePath}`, reason: e.message });
+      errors.push(...schemaErrors(DetectorSetting, s, `/${id}`));
     } else if (Object.keys(s.params ?? {}).length > 0) errors.push({ field: `/${id}/params`, reason: 'takes no parameters' });
   }
-  return plainErrors(errors);
-}
-
-/** TypeBox reports an unknown property twice (on it: 'schema is false'; on its parent: 'additional properties'): say it once, on it. */
-function plainErrors(errors: readonly SettingsError[]): SettingsError[] {
-  const unknown = errors.filter((e) => e.reason === 'schema is false').map((e) => ({ field: e.field, reason: 'unknown property' }));
-  const parents = new Set(unknown.map((e) => e.field.slice(0, e.field.lastIndexOf('/'))));
-  const rest = errors.filter((e) => e.reason !== 'schema is false' && !(parents.has(e.field) && e.reason === 'must not have additional properties'));
-  return [...rest, ...unknown];
-}
-
-export function describeErrors(errors: readonly SettingsError[]): string {
-  const shown = errors.slice(0, 20).map((e) => `${e.field === '' ? '(settings)' : e.field}: ${e.reason}`);
-  return `invalid settings: ${shown.join('; ')}${errors.length > 20 ? ` (and ${errors.length - 20} more)` : ''}`;
+  return errors;
 }
 
 export function effectiveSettings(stored: Record<string, unknown>): SettingsResponse {
@@ -176,7 +163,7 @@ export async function detectionSettingsRoutes(app: FastifyInstance, { deps }: Ro
       const body = request.body as Record<string, unknown>;
       const d = detectDepsOf(deps);
       const errors = validateSettings(body);
-      if (errors.length > 0) throw new ApiError(400, 'invalidRequest', describeErrors(errors));
+      if (errors.length > 0) throw new ApiError(400, 'invalidRequest', describeSettingsErrors(errors));
       await d.settings.putSettings(tenant, body, actorOf(request), now().toISOString());
       await d.reload(tenant);
       return effectiveSettings(body);
