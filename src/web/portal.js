@@ -234,6 +234,8 @@ function openReport(id) {
   text($('#report-description'), def.description);
   $('#user-filter').hidden = !(def.requiresUser || (def.filters || []).includes('user'));
   $('#app-filter').hidden = !(def.requiresApp || (def.filters || []).includes('app'));
+  // Only anomaly reports can ignore rows; runReport settles it once the columns are known.
+  $('#ignore').hidden = def.section !== 'anomalous activity' || session.role !== 'global-admin';
   show('report');
   if (def.locked) {
     $('#report-table').replaceChildren();

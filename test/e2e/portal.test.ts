@@ -124,8 +124,13 @@ describe('portal', () => {
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('navigation', { name: 'Reports' }).waitFor();
+    // From an anomaly report, where a global admin may ignore rows, to one where nobody may.
+    await page.getByRole('link', { name: 'Sign ins from unknown sources' }).click();
+    await page.getByRole('button', { name: /^Ignore/ }).waitFor();
     await page.getByRole('link', { name: 'Activity', exact: true }).click();
     await expect.poll(() => page.locator('#report-status').textContent()).toBe('Enter a user (UPN) to run this report.');
+    // Ignoring is for anomaly reports only: no Ignore button here, even for a global admin.
+    expect(await page.getByRole('button', { name: /^Ignore/ }).count()).toBe(0);
     await page.getByLabel('User', { exact: true }).fill(upn);
     await page.getByLabel('Interval').selectOption('30d');
     const answered = page.waitForResponse((r) => r.url().includes('/reports/user-activity?') && r.url().includes('interval=30d'));
