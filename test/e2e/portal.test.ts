@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config/config.ts';
 import { startServer, type RunningServer } from '../../src/main.ts';
 
@@ -51,6 +51,18 @@ function demoCredentials(): { upn: string; password: string } {
   return { upn: m[1], password: m[2] };
 }
 
+/** A new page signed in as the demo's global admin, at `url` (the portal's start by default). */
+async function signedInPage(url: string = server.url): Promise<{ page: Page; upn: string }> {
+  const page = await browser.newPage();
+  const { upn, password } = demoCredentials();
+  await page.goto(url);
+  await page.getByLabel('User principal name').fill(upn);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Reports' }).waitFor();
+  return { page, upn };
+}
+
 describe('portal', () => {
   it('refuses a wrong password and signs in with the one-time password', async () => {
     const page = await browser.newPage();
@@ -72,14 +84,7 @@ describe('portal', () => {
   });
 
   it('shows an anomaly report and ignores a detection, which leaves the report for good', async () => {
-    const page = await browser.newPage();
-    const { upn, password } = demoCredentials();
-    await page.goto(server.url);
-    await page.getByLabel('User principal name').fill(upn);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Reports' }).waitFor();
-
+    const { page } = await signedInPage();
     await page.getByRole('link', { name: 'Sign ins from unknown sources' }).click();
     await page.getByLabel('Interval').selectOption('30d');
     // Opening the report already ran it for 7 days; wait for the 30-day answer itself.
@@ -103,13 +108,7 @@ describe('portal', () => {
   });
 
   it('draws the application dashboard as a chart', async () => {
-    const page = await browser.newPage();
-    const { upn, password } = demoCredentials();
-    await page.goto(`${server.url}/#/report/application-dashboard`);
-    await page.getByLabel('User principal name').fill(upn);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Reports' }).waitFor();
+    const { page } = await signedInPage(`${server.url}/#/report/application-dashboard`);
     await page.goto(`${server.url}/#/report/application-dashboard`);
     await expect.poll(() => page.locator('#chart svg path').count(), { timeout: 15_000 }).toBeGreaterThan(1);
     expect(await page.locator('#chart svg').getAttribute('aria-label')).toMatch(/^Cumulative sign-ins, from 0 to \d+/);
@@ -117,13 +116,7 @@ describe('portal', () => {
   });
 
   it('asks for a user before a user-specific report, then shows that user\'s activity', async () => {
-    const page = await browser.newPage();
-    const { upn, password } = demoCredentials();
-    await page.goto(server.url);
-    await page.getByLabel('User principal name').fill(upn);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Reports' }).waitFor();
+    const { page, upn } = await signedInPage();
     // From an anomaly report, where a global admin may ignore rows, to one where nobody may.
     await page.getByRole('link', { name: 'Sign ins from unknown sources' }).click();
     await page.getByRole('button', { name: /^Ignore/ }).waitFor();
