@@ -1,7 +1,8 @@
 /**
  * Process entry of the server: open the runtime, seed the demo tenant into a
- * new data dir, listen, publish <dataDir>/server.json for the local CLI, and
- * shut down cleanly on SIGINT/SIGTERM (close HTTP, flush and close the store).
+ * new data dir, purge expired data, start the hourly reports job (purge, then
+ * warming the reports' rollups; a first warming at once, in the background),
+ * listen, publish <dataDir>/server.json for the local CLI, and shut down cleanly on SIGINT/SIGTERM (close HTTP, flush and close the store).
  */
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
@@ -14,12 +15,14 @@ import { DEMO_TENANT, seedDemoTenant } from './demo-tenant.ts';
 import { withSharedRuntime } from './cli/runtime.ts';
 import type { CapturedCli } from './cli/io.ts';
 import type { RunCli } from './api/deps.ts';
-import { purgeExpired, scheduleRetention } from './reports/retention.ts';
+import { purgeExpired, scheduleRetention, type ReportsJob } from './reports/retention.ts';
 
 export interface RunningServer {
   readonly url: string;
   readonly app: FastifyInstance;
   readonly runtime: Runtime;
+  /** Resolves once the start-up warming of the reports has finished (never rejects: failures are logged). */
+  readonly reportsWarmed: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -33,6 +36,7 @@ export interface StartOptions {
 
 export async function startServer(config: Config, opts: StartOptions): Promise<RunningServer> {
   const runtime = await openRuntime(config);
+  let retention: ReportsJob | undefined;
   try {
     const portalUsers = createFilePortalUserStore(config.dataDir);
     if (config.demo && (await runtime.store.control.listTenants()).length === 0) {
@@ -52,10 +56,16 @@ export async function startServer(config: Config, opts: StartOptions): Promise<R
       portalUsers,
       ...(opts.runCli !== undefined ? { runCli: runCliIn(runtime, opts.runCli) } : {}),
     });
-    // SPEC 3 retention: purge once at start, then hourly.
+    // SPEC 3 retention: purge once at start, then hourly. Warming (the reports' rollups of the month) runs
+    // after each purge and once now in the background: the server listens meanwhile, and a report run
+    // that comes first shares the store's per-tenant queue, so no day is built twice.
     const retentionDeps = { queries: runtime.store.reports, control: runtime.store.control };
     await purgeExpired(retentionDeps, new Date());
-    const retention = scheduleRetention(retentionDeps, { onError: (err) => opts.log(`retention purge failed: ${String(err)}`) });
+    const job = scheduleRetention(retentionDeps, {
+      warmNow: true,
+      onError: (err, task) => opts.log(`${task} failed: ${err instanceof Error ? err.message : String(err)}`),
+    });
+    retention = job;
     runtime.notify.start({ log: opts.log });
     const https = config.tls !== undefined;
     const url = await app.listen({ host: config.host, port: config.port });
@@ -66,9 +76,11 @@ export async function startServer(config: Config, opts: StartOptions): Promise<R
       url,
       app,
       runtime,
+      reportsWarmed: job.settled(),
       close() {
         closing ??= (async () => {
-          retention.stop();
+          // Waits for a warming in flight (it writes through the store being closed); no further tenant is started.
+          await job.stop();
           await runtime.notify.stop();
           await app.close();
           await removeServerInfo(config.dataDir);
@@ -78,6 +90,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<R
       },
     };
   } catch (err) {
+    await retention?.stop();
     await runtime.close();
     throw err;
   }

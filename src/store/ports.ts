@@ -122,6 +122,13 @@ export interface ReportQueries {
    * undefined when a column's type has no exact text there (use stream then).
    */
   csvText?(tenant: TenantId, spec: ReportQuerySpec, columns: readonly string[], limit?: number): Promise<AsyncIterable<string> | undefined>;
+  /**
+   * Builds off the request path what the first report runs over the month
+   * before `now` would otherwise build (DuckDB: the closed days' rollups and
+   * per-user sign-ins, and the flagged sign-ins of new detections); idempotent
+   * and cheap when up to date. Optional: a store without such caches omits it.
+   */
+  warm?(tenant: TenantId, now: string): Promise<void>;
   /** Writes the whole report as Parquet to `file` inside the store (DuckDB COPY); resolves to the row count. */
   exportParquet(tenant: TenantId, spec: ReportQuerySpec, file: string): Promise<number>;
   /** The detection as stored (detector and ignore flag), for Ignore's checks. */

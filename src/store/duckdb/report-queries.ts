@@ -10,7 +10,7 @@ import type { PurgeCounts, ReportQueries, ReportQuerySpec } from '../ports.ts';
 import type { DuckDb } from './database.ts';
 import { eventColumns } from './event-rows.ts';
 import { cidrContains, parseCidr } from '../../schema/cidr.ts';
-import { usageRollupsFor } from './report-rollups.ts';
+import { usageRollupsFor, warmReportRollups } from './report-rollups.ts';
 import { csvLineSql } from './report-queries-csv.ts';
 import {
   buildReportSql,
@@ -199,6 +199,11 @@ export function createReportQueries(db: DuckDb): ReportQueries {
           yield text;
         }
       })();
+    },
+
+    async warm(tenant, now) {
+      await fillFlagged(tenant);
+      await warmReportRollups(db, tenant, now);
     },
 
     async exportParquet(tenant, spec, file) {
