@@ -9,7 +9,12 @@ import { FIXTURE_DETECTIONS, FIXTURE_EVENTS, FIXTURE_NOW, FIXTURE_SIGNINS } from
 import { createAdminActions } from './admin-actions.ts';
 import { collect } from './export/encode.ts';
 import { purgeExpired } from './retention.ts';
-import { createReportService, type ReportService } from './service.ts';
+import { createReportService, type ReportFile, type ReportService } from './service.ts';
+import { REPORT_CATALOG } from './catalog.ts';
+import type { ReportQueries } from '../store/ports.ts';
+
+/** Reports with a DOUBLE column, whose CSV stays on the JS path. */
+const DOUBLE_COLUMN_REPORTS = new Set(['user-devices']);
 
 const BIG = 75_005;
 // Admin actions a minute before the reports' clock, so the audit log's [from, to) range holds them.
@@ -157,6 +162,64 @@ describe('the seed’s limits', () => {
     const bytes = await collect(pq.body);
     expect(bytes.subarray(0, 4).toString('latin1')).toBe('PAR1');
     expect(bytes.subarray(-4).toString('latin1')).toBe('PAR1');
+  });
+});
+
+describe('the two CSV paths (lines made by the store, rows through csvLine)', () => {
+  /** The service as wired, noting which reports got their lines from the store; and one whose store offers no csvText. */
+  function services(): { sql: ReportService; js: ReportService; fromStore: Set<string> } {
+    const queries = createReportQueries(store.db);
+    const fromStore = new Set<string>();
+    const csvText: NonNullable<ReportQueries['csvText']> = async (tenant, spec, columns, limit) => {
+      const text = await queries.csvText?.(tenant, spec, columns, limit);
+      if (text !== undefined) fromStore.add(spec.report);
+      return text;
+    };
+    return {
+      sql: createReportService({ queries: { ...queries, csvText }, control: store.control, now }),
+      js: createReportService({ queries: { ...queries, csvText: undefined }, control: store.control, now }),
+      fromStore,
+    };
+  }
+
+  const csvInZip = async (file: ReportFile, name: string): Promise<Buffer> => {
+    const inner = unzipSync(await collect(file.body))[`${name}.csv`];
+    if (inner === undefined) throw new Error(`no ${name}.csv in the zip`);
+    return Buffer.from(inner);
+  };
+
+  it.each(REPORT_CATALOG.map((d) => [d.id, d] as const))('%s: the download and the CSV export are byte-equal both ways', async (id, def) => {
+    const { sql, js, fromStore } = services();
+    const filters = def.requiresUser ? { user: 'alice@contoso.example' } : def.requiresApp ? { app: 'Outlook' } : {};
+    const req = { tenant: 't1', report: id, interval: '30d', filters };
+    const [a, b] = [await sql.download(req), await js.download(req)];
+    if (!a.ok || !b.ok) throw new Error(`${id} failed`);
+    const [ca, cb] = [await csvInZip(a, id), await csvInZip(b, id)];
+    expect(ca.subarray(0, 3).toString('hex')).toBe('efbbbf');
+    expect(ca.toString('utf8')).toBe(cb.toString('utf8'));
+    expect(ca.equals(cb)).toBe(true);
+    const [ea, eb] = [await sql.export(req, 'csv'), await js.export(req, 'csv')];
+    if (!ea.ok || !eb.ok) throw new Error(`${id} export failed`);
+    const ex = await collect(ea.body);
+    expect(ex.equals(await collect(eb.body))).toBe(true);
+    expect(ex.equals(ca)).toBe(true);
+    // Reports with non-integer numbers (user-devices: coordinates) keep the JS path; every other report takes the store's lines.
+    expect(fromStore.has(id)).toBe(!DOUBLE_COLUMN_REPORTS.has(id));
+  });
+
+  it('the capped download: the 75,000 newest rows, neutralised, and the cut line with the total, the same both ways', async () => {
+    const { sql, js, fromStore } = services();
+    const req = { tenant: 'big', report: 'audit', interval: '24h' };
+    const [a, b] = [await sql.download(req), await js.download(req)];
+    if (!a.ok || !b.ok) throw new Error('download failed');
+    expect(fromStore.has('audit')).toBe(true);
+    expect([a.total, b.total]).toEqual([BIG, BIG]);
+    const [ca, cb] = [await csvInZip(a, 'audit'), await csvInZip(b, 'audit')];
+    expect(ca.equals(cb)).toBe(true);
+    const text = ca.toString('utf8');
+    expect(text.startsWith('\uFEFFid,')).toBe(true);
+    expect(text).toContain(`\r\ne000000,2026-11-20T11:00:00.000Z,UserManagement,'=cmd|' /C calc'!A0,`);
+    expect(text.endsWith('\r\n"Truncated: this file holds the newest 75,000 of 75,005 rows; use the export API for all of them."\r\n')).toBe(true);
   });
 });
 

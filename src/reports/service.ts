@@ -15,7 +15,7 @@ import type { Tenant } from '../schema/tenants.ts';
 import type { ControlStore, ReportQueries, ReportQuerySpec, TimeRange } from '../store/ports.ts';
 import { DEFAULT_NOISE_CLIENTS, findReport, REPORT_CATALOG, type ReportColumn, type ReportDefinition } from './catalog.ts';
 import { lockedMessage, REPORTING_NOT_ENABLED, reportAvailable, reportingEnabled } from './editions.ts';
-import { csvChunks, ndjsonChunks, zipOneFile } from './export/encode.ts';
+import { csvChunks, csvChunksFromText, ndjsonChunks, zipOneFile, type CsvOptions } from './export/encode.ts';
 import { resolveRange } from './interval.ts';
 
 /** The seed: "Up to 1000 events will be shown". */
@@ -146,6 +146,18 @@ export function createReportService(deps: ReportServiceDeps) {
     };
   }
 
+  /**
+   * A report's CSV (BOM, header, rows, optional trailer): the lines made by the
+   * store when it offers them for this report (ReportQueries.csvText; 566 ->
+   * 383 ms for the 75,000-row audit zip), else each streamed row through
+   * csvLine (reports with non-integer numbers: DuckDB and JS print them
+   * differently). Both give the same bytes (service.test.ts).
+   */
+  async function csvOf(p: PreparedReport, opts: CsvOptions, limit?: number): Promise<AsyncIterable<Uint8Array>> {
+    const text = await deps.queries.csvText?.(p.tenant.id, p.spec, p.def.columns.map((c) => c.name), limit);
+    return text !== undefined ? csvChunksFromText(text, opts) : csvChunks(deps.queries.stream(p.tenant.id, p.spec, limit), opts);
+  }
+
   return {
     prepare,
 
@@ -197,12 +209,11 @@ export function createReportService(deps: ReportServiceDeps) {
       const p = await prepare(req);
       if (!p.ok) return p;
       const { total } = await deps.queries.page(p.tenant.id, p.spec, { offset: 0, limit: 0 });
-      const rows = deps.queries.stream(p.tenant.id, p.spec, cap);
       const trailer = (): string | undefined =>
         total > cap
           ? `Truncated: this file holds the newest ${cap.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} rows; use the export API for all of them.`
           : undefined;
-      const csv = csvChunks(rows, { columns: p.def.columns, trailer });
+      const csv = await csvOf(p, { columns: p.def.columns, trailer }, cap);
       return {
         ok: true,
         total,
@@ -218,7 +229,7 @@ export function createReportService(deps: ReportServiceDeps) {
       if (!p.ok) return p;
       const base = `${p.def.id}_${stamp(p.spec.range.from)}_${stamp(p.spec.range.to)}`;
       if (format === 'csv') {
-        const body = csvChunks(deps.queries.stream(p.tenant.id, p.spec), { columns: p.def.columns });
+        const body = await csvOf(p, { columns: p.def.columns });
         return { ok: true, fileName: `${base}.csv`, contentType: 'text/csv; charset=utf-8', body };
       }
       if (format === 'ndjson') {
