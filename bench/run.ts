@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- NAME...]`: every benchmark, one after another, each in
+ * `npm run bench [-- NAME... | -- NAME --option...]`: every benchmark, one after another, each in
  * its own process (so one's heap and DuckDB caches never colour the next),
  * printing its figures. Names: ingest, store, detect, detect-quality, reports.
  * Results are recorded by hand in BENCHMARKS.md with the machine and command.
@@ -36,7 +36,15 @@ const BENCHES: readonly Bench[] = [
   { name: 'reports', what: 'report latency at 24h/7d/30d on 10M sign-ins, and the 75,000-row zip', steps: [['bench/reports/run.ts']] },
 ];
 
-const wanted = process.argv.slice(2);
+// Names first; options after them (`npm run bench -- reports --dir DIR --keep`) go to the one benchmark named.
+const argv = process.argv.slice(2);
+const firstOption = argv.findIndex((a) => a.startsWith('-'));
+const wanted = firstOption < 0 ? argv : argv.slice(0, firstOption);
+const passed = firstOption < 0 ? [] : argv.slice(firstOption);
+if (passed.length > 0 && wanted.length !== 1) {
+  console.error(`options (${passed.join(' ')}) need exactly one benchmark named before them`);
+  process.exit(1);
+}
 const unknown = wanted.filter((w) => !BENCHES.some((b) => b.name === w));
 if (unknown.length > 0) {
   console.error(`unknown benchmark(s): ${unknown.join(', ')}; choose from ${BENCHES.map((b) => b.name).join(', ')}`);
@@ -49,7 +57,7 @@ for (const b of chosen) {
   console.log(`\n== ${b.name}: ${b.what}`);
   for (const [script, ...args] of b.steps) {
     if (script === undefined) continue;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, '..', script), ...args], { stdio: 'inherit' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, '..', script), ...args, ...passed], { stdio: 'inherit' });
     if (r.status !== 0) {
       failed++;
       console.error(`${script} exited with ${r.status ?? r.signal}`);
