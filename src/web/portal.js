@@ -156,7 +156,10 @@ function reportQuery(form, extra = {}) {
   return q;
 }
 
+// Each run takes a number; an answer that arrives after a newer run started (another report, another interval) is dropped.
+let latestRun = 0;
 async function runReport(def) {
+  const run = ++latestRun;
   const form = $('#report-controls');
   const status = $('#report-status');
   const table = $('#report-table');
@@ -176,6 +179,7 @@ async function runReport(def) {
   text(status, 'Running…');
   try {
     const view = await api(`${base}?${reportQuery(form, { view: 'portal' }).toString()}`);
+    if (run !== latestRun) return;
     const rows = view.rows || [];
     const all = def.columns && def.columns.length ? def.columns : Object.keys(rows[0] || {}).map((n) => ({ name: n, title: n }));
     const columns = all.filter((c) => !HIDDEN_COLUMNS.has(c.name));
@@ -199,7 +203,7 @@ async function runReport(def) {
     text(status, `${view.total.toLocaleString()} rows${view.truncated ? `; showing the newest ${rows.length.toLocaleString()}` : ''}.`);
     if (def.id === 'application-dashboard') renderChart(rows);
   } catch (err) {
-    text(status, err.message);
+    if (run === latestRun) text(status, err.message);
   }
 }
 
@@ -238,6 +242,7 @@ function openReport(id) {
   $('#ignore').hidden = def.section !== 'anomalous activity' || session.role !== 'global-admin';
   show('report');
   if (def.locked) {
+    latestRun++;
     $('#report-table').replaceChildren();
     $('#chart').replaceChildren();
     $('#ignore').hidden = true;

@@ -121,7 +121,7 @@ describe('portal', () => {
     await page.getByRole('link', { name: 'Sign ins from unknown sources' }).click();
     await page.getByRole('button', { name: /^Ignore/ }).waitFor();
     await page.getByRole('link', { name: 'Activity', exact: true }).click();
-    await expect.poll(() => page.locator('#report-status').textContent()).toBe('Enter a user (UPN) to run this report.');
+    await expect.poll(() => page.locator('#report-status').textContent(), { timeout: 15_000 }).toBe('Enter a user (UPN) to run this report.');
     // Ignoring is for anomaly reports only: no Ignore button here, even for a global admin.
     expect(await page.getByRole('button', { name: /^Ignore/ }).count()).toBe(0);
     await page.getByLabel('User', { exact: true }).fill(upn);
