@@ -25,6 +25,12 @@ export interface BuiltReportSql {
    * 4-6x faster for event lists whose columns parse JSON.
    */
   readonly keyed?: (limitClause: string) => string;
+  /**
+   * The answer is an aggregate of modest size (a row per user, device, app or
+   * day) whose every row costs the whole query: a page counts it in the same
+   * run (count(*) OVER ()) instead of running it a second time for the total.
+   */
+  readonly countInPage?: boolean;
 }
 
 /** Active suppressions turned into values the SQL can test (CIDRs resolved to IPs by the caller). */
@@ -196,6 +202,7 @@ function anomalousUsers(tenant: string, spec: ReportQuerySpec, sup: SuppressionS
   LEFT JOIN d7 ON d7.upn = u.upn AND d7.rn = 1`,
     order: `${SEVERITY_RANK('riskLevel')} DESC, lastDetectedDateTime DESC NULLS LAST, userPrincipalName`,
     params,
+    countInPage: true,
   };
 }
 
@@ -372,12 +379,15 @@ function applicationUsageRolled(tenant: string, spec: ReportQuerySpec, plan: Usa
       : `UNION ALL SELECT r.app, r.ukey FROM report_usage_daily r WHERE ${rollupWhere(spec, params, 'r', 'r.day = CAST($lday AS DATE)', true, plan.appNames ?? [])}
         AND r.last >= CAST($from AS TIMESTAMP) AND r.ukey IS NOT NULL`;
   // Users seen only after the last build have no key yet: a negative rank per UPN keeps them distinct.
-  const rightUsers = `UNION ALL SELECT e.app, coalesce(k.ukey, -CAST(dense_rank() OVER (ORDER BY e.upn) AS INTEGER))
-    FROM (SELECT DISTINCT app, upn FROM (${rawUsageStream(spec, params, 'rto', 'to')}) WHERE upn IS NOT NULL) e
-    LEFT JOIN report_user_keys k ON k.tenant = $tenant AND k.upn = e.upn`;
+  // Ranked apart from the keyed ones: the window over every pair of the day was a quarter of the run.
+  const rightUsers = `UNION ALL SELECT e.app, k.ukey FROM fresh e JOIN report_user_keys k ON k.tenant = $tenant AND k.upn = e.upn
+    UNION ALL SELECT e.app, -CAST(dense_rank() OVER (ORDER BY e.upn) AS INTEGER)
+    FROM fresh e ANTI JOIN report_user_keys k ON k.tenant = $tenant AND k.upn = e.upn`;
   return {
     sql: `WITH sums AS (
     SELECT app, sum(sgn) AS sgn, sum(clk) AS clk, sum(sso) AS sso, max(time) AS last FROM (${u.sql}) GROUP BY app
+  ), fresh AS MATERIALIZED (
+    SELECT DISTINCT app, upn FROM (${rawUsageStream(spec, params, 'rto', 'to')}) WHERE upn IS NOT NULL
   ), people AS (
     ${fullUsers}
     ${leftUsers}
@@ -571,6 +581,7 @@ function rms(tenant: string, spec: ReportQuerySpec, plan?: UsageRollupPlan): Bui
         )})`,
         order: 'date DESC',
         params,
+        countInPage: true,
       };
     case 'rms-most-active-users':
       // The seed's "top 1000" is the report's definition, not a display cap.
@@ -583,6 +594,7 @@ function rms(tenant: string, spec: ReportQuerySpec, plan?: UsageRollupPlan): Bui
         )}) ORDER BY accesses DESC, userPrincipalName LIMIT 1000`,
         order: 'accesses DESC, userPrincipalName',
         params,
+        countInPage: true,
       };
     case 'rms-device-usage':
       return {
@@ -594,6 +606,7 @@ function rms(tenant: string, spec: ReportQuerySpec, plan?: UsageRollupPlan): Bui
         )})`,
         order: 'accesses DESC, deviceId, devicePlatform',
         params,
+        countInPage: true,
       };
     default:
       return {
@@ -605,6 +618,7 @@ function rms(tenant: string, spec: ReportQuerySpec, plan?: UsageRollupPlan): Bui
         )})`,
         order: 'accesses DESC, application',
         params,
+        countInPage: true,
       };
   }
 }

@@ -216,6 +216,18 @@ describe('filters, ranges and tenants', () => {
     expect(empty).toEqual({ rows: [], total: 4 });
   });
 
+  it.each(['users-with-anomalous-signin-activity', 'rms-usage', 'rms-most-active-users', 'rms-device-usage', 'rms-application-usage'] as const)(
+    'pages %s (counted in the same run): every window gives the rows of the whole report and its total, without a counting column',
+    async (report) => {
+      const all = await rows(report);
+      expect(all.length).toBeGreaterThan(1);
+      for (const [offset, limit] of [[0, 1], [1, 1], [1, 5], [0, all.length], [all.length, 3], [all.length + 4, 2], [0, 0]] as const) {
+        const p = await q.page('t1', spec(report), { offset, limit });
+        expect(p, `${offset}+${limit}`).toEqual({ rows: all.slice(offset, offset + limit), total: all.length });
+      }
+    },
+  );
+
   it('streams in report order with a limit', async () => {
     const out: ReportRow[] = [];
     for await (const batch of q.stream('t1', spec('audit'), 3)) out.push(...batch);

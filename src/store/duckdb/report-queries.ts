@@ -28,6 +28,8 @@ import {
 import type { PlainValue } from './values.ts';
 
 const ANOMALY_REPORTS = new Set(Object.keys(REPORT_DETECTORS));
+/** The window column page() adds to reports counted in the same run (BuiltReportSql.countInPage). */
+const TOTAL_COLUMN = '__authlens_total';
 
 function cell(v: PlainValue | undefined): ReportRow[string] {
   if (v === undefined || v === null) return null;
@@ -162,17 +164,27 @@ export function createReportQueries(db: DuckDb): ReportQueries {
       const params = usedParams(q.sql, q.params);
       const limit = Math.max(0, Math.trunc(window.limit));
       const offset = Math.max(0, Math.trunc(window.offset));
+      // Only the total (the download's trailer): one count, no row fetched first.
+      if (limit === 0) return { rows: [], total: Number((await db.one<{ n: number }>(`SELECT count(*) AS n FROM (${q.sql})`, params))?.n ?? 0) };
       // One row beyond the page tells whether the page is the whole report, sparing the count of a report exactly one page long.
       const slice = `LIMIT ${limit + 1} OFFSET ${offset}`;
+      // An aggregate counted in the same run: the total rides on every row (and is taken off it).
+      const counted = q.keyed === undefined && q.countInPage === true;
       const fetched = await db.all<Record<string, PlainValue>>(
-        q.keyed !== undefined ? q.keyed(slice) : `SELECT * FROM (${q.sql}) ORDER BY ${q.order} ${slice}`,
+        q.keyed !== undefined
+          ? q.keyed(slice)
+          : `SELECT *${counted ? `, count(*) OVER () AS ${TOTAL_COLUMN}` : ''} FROM (${q.sql}) ORDER BY ${q.order} ${slice}`,
         params,
       );
       const rows = fetched.slice(0, limit);
+      const inline = counted ? fetched[0]?.[TOTAL_COLUMN] : undefined;
+      if (counted) for (const r of fetched) delete r[TOTAL_COLUMN];
       const total =
         offset === 0 && fetched.length <= limit
           ? rows.length
-          : Number((await db.one<{ n: number }>(`SELECT count(*) AS n FROM (${q.sql})`, params))?.n ?? 0);
+          : inline !== undefined && inline !== null
+            ? Number(inline)
+            : Number((await db.one<{ n: number }>(`SELECT count(*) AS n FROM (${q.sql})`, params))?.n ?? 0);
       return { rows: rows.map(toReportRow), total };
     },
 
