@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   editionRequired: 403,
   reportingNotEnabled: 403,
   csrfTokenMissing: 403,
+  passwordChangeRequired: 403,
   notFound: 404,
   conflict: 409,
   payloadTooLarge: 413,

@@ -23,6 +23,8 @@ declare module 'fastify' {
     access?: RouteAccess;
     /** Rate-limit bucket family for this route (see plugins/rate-limit.ts). */
     rateLimit?: 'login' | 'ingest';
+    /** Reachable by a session still on its one-time password (who am I, sign out, choose a password). */
+    oneTimePasswordOk?: true;
   }
   interface FastifyRequest {
     principal: Principal | null;

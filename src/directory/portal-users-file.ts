@@ -49,7 +49,10 @@ export function createFilePortalUserStore(dataDir: string): PortalUserStore {
       return (await load()).find((u) => same(u, tenant, upn));
     },
     async countForTenant(tenant) {
-      return (await load()).filter((u) => u.tenant === tenant).length;
+      return (await this.list(tenant)).length;
+    },
+    async list(tenant) {
+      return (await load()).filter((u) => u.tenant === tenant);
     },
     put(user) {
       // Serialised: two puts must not each write the list the other has not seen.

@@ -23,6 +23,7 @@ export interface PortalUserStore {
   get(tenant: TenantId, upn: string): Promise<PortalUser | undefined>;
   put(user: PortalUser): Promise<void>;
   countForTenant(tenant: TenantId): Promise<number>;
+  list(tenant: TenantId): Promise<readonly PortalUser[]>;
 }
 
 export function createMemoryPortalUserStore(): PortalUserStore {
@@ -36,9 +37,10 @@ export function createMemoryPortalUserStore(): PortalUserStore {
       users.set(k(user.tenant, user.upn), user);
     },
     async countForTenant(tenant) {
-      let n = 0;
-      for (const u of users.values()) if (u.tenant === tenant) n++;
-      return n;
+      return (await this.list(tenant)).length;
+    },
+    async list(tenant) {
+      return [...users.values()].filter((u) => u.tenant === tenant);
     },
   };
 }
@@ -55,7 +57,21 @@ export interface Session {
   /** Synchronizer token the portal sends back in X-CSRF-Token. */
   readonly csrfToken: string;
   readonly expiresAt: number;
+  /** Signed in with a one-time password: nothing but choosing a new one is allowed until then. */
+  readonly mustChangePassword: boolean;
 }
+
+/** Portal passwords people choose: long enough to resist guessing, short enough to type. */
+export const MIN_PASSWORD_LENGTH = 12;
+export const MAX_PASSWORD_LENGTH = 1024;
+
+export interface IssuedPassword {
+  readonly user: PortalUser;
+  readonly password: string;
+  readonly created: boolean;
+}
+
+export type PasswordChange = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
 export interface LoginResult {
   readonly sessionId: string;
@@ -66,6 +82,13 @@ export interface LoginResult {
 export interface SessionService {
   login(tenant: TenantId, upn: string, password: string): Promise<LoginResult | undefined>;
   get(sessionId: string): Session | undefined;
+  /**
+   * The session when it is still good: not expired, and its user still has
+   * the password and role they signed in with. A password change or reset,
+   * here or by another process sharing the user store (the CLI), or a role
+   * change ends every session that began before it.
+   */
+  validate(sessionId: string): Promise<Session | undefined>;
   logout(sessionId: string): void;
   /**
    * Creates the tenant's first global admin when it has no portal user yet.
@@ -73,6 +96,18 @@ export interface SessionService {
    * the tenant already has users.
    */
   bootstrapGlobalAdmin(tenant: TenantId, upn: string, password?: string): Promise<string | undefined>;
+  /**
+   * The signed-in user replaces their password (the one-time one, or any):
+   * the current one must be right, the new one long enough and different.
+   * The user's other sessions end (validate); this one goes on, no longer restricted.
+   */
+  changePassword(sessionId: string, current: string, next: string): Promise<PasswordChange>;
+  /**
+   * An operator gives a portal user a one-time password: a new user (role
+   * default global-admin), or an existing one who forgot theirs (role kept
+   * unless given). The user's sessions end (validate).
+   */
+  issueOneTimePassword(tenant: TenantId, upn: string, role?: Role): Promise<IssuedPassword>;
 }
 
 export interface SessionOptions {
@@ -90,7 +125,9 @@ export function createSessionService(users: PortalUserStore, opts: SessionOption
   const now = opts.now ?? Date.now;
   const maxSessions = opts.maxSessions ?? 10_000;
   const sessions = new Map<string, Session>();
-  return {
+  // The password hash each session signed in with (kept out of Session, which handlers see).
+  const signedInWith = new Map<string, string>();
+  const service: SessionService = {
     async login(tenant, upn, password) {
       const user = await users.get(tenant, upn);
       if (user === undefined) {
@@ -104,26 +141,40 @@ export function createSessionService(users: PortalUserStore, opts: SessionOption
         principal: { tenant, role: user.role, kind: 'session', id: user.upn },
         csrfToken: randomBytes(32).toString('base64url'),
         expiresAt: now() + ttl,
+        mustChangePassword: user.mustChangePassword,
       };
       while (sessions.size >= maxSessions) {
         const oldest = sessions.keys().next();
         if (oldest.done === true) break;
         sessions.delete(oldest.value);
+        signedInWith.delete(oldest.value);
       }
       sessions.set(sessionId, session);
+      signedInWith.set(sessionId, user.passwordHash);
       return { sessionId, session, mustChangePassword: user.mustChangePassword };
     },
     get(sessionId) {
       const s = sessions.get(sessionId);
       if (s === undefined) return undefined;
       if (s.expiresAt <= now()) {
-        sessions.delete(sessionId);
+        service.logout(sessionId);
+        return undefined;
+      }
+      return s;
+    },
+    async validate(sessionId) {
+      const s = service.get(sessionId);
+      if (s === undefined) return undefined;
+      const user = await users.get(s.principal.tenant, s.principal.id);
+      if (user === undefined || user.passwordHash !== signedInWith.get(sessionId) || user.role !== s.principal.role) {
+        service.logout(sessionId);
         return undefined;
       }
       return s;
     },
     logout(sessionId) {
       sessions.delete(sessionId);
+      signedInWith.delete(sessionId);
     },
     async bootstrapGlobalAdmin(tenant, upn, password) {
       if ((await users.countForTenant(tenant)) > 0) return undefined;
@@ -138,5 +189,35 @@ export function createSessionService(users: PortalUserStore, opts: SessionOption
       });
       return pw;
     },
+    async changePassword(sessionId, current, next) {
+      const s = service.get(sessionId);
+      if (s === undefined) return { ok: false, reason: 'not signed in' };
+      const { tenant, id: upn } = s.principal;
+      const user = await users.get(tenant, upn);
+      if (user === undefined || !(await verifyPassword(current, user.passwordHash))) return { ok: false, reason: 'the current password is wrong' };
+      if (next.length < MIN_PASSWORD_LENGTH) return { ok: false, reason: `the new password needs at least ${MIN_PASSWORD_LENGTH} characters` };
+      if (next.length > MAX_PASSWORD_LENGTH) return { ok: false, reason: `the new password may have at most ${MAX_PASSWORD_LENGTH} characters` };
+      if (next === current) return { ok: false, reason: 'the new password must differ from the current one' };
+      const passwordHash = await hashPassword(next);
+      await users.put({ ...user, passwordHash, mustChangePassword: false });
+      sessions.set(sessionId, { ...s, mustChangePassword: false });
+      signedInWith.set(sessionId, passwordHash);
+      return { ok: true };
+    },
+    async issueOneTimePassword(tenant, upn, role) {
+      const existing = await users.get(tenant, upn);
+      const password = generatePassword();
+      const user: PortalUser = {
+        tenant,
+        upn: existing?.upn ?? upn,
+        role: role ?? existing?.role ?? 'global-admin',
+        passwordHash: await hashPassword(password),
+        createdAt: existing?.createdAt ?? new Date(now()).toISOString(),
+        mustChangePassword: true,
+      };
+      await users.put(user);
+      return { user, password, created: existing === undefined };
+    },
   };
+  return service;
 }

@@ -21,7 +21,7 @@ async function api(path, init = {}) {
 }
 
 function show(id) {
-  for (const s of ['login', 'report', 'home']) $(`#${s}`).hidden = s !== id;
+  for (const s of ['login', 'password', 'report', 'home']) $(`#${s}`).hidden = s !== id;
 }
 
 function text(el, value) {
@@ -263,6 +263,14 @@ async function enter(who) {
   session = who;
   text($('#who'), `${who.id} · ${who.tenant} · ${who.role}`);
   $('#signout').hidden = false;
+  if (who.mustChangePassword) {
+    // The API answers nothing else until the one-time password is replaced.
+    $('#nav').hidden = true;
+    $('#password-form').elements.username.value = who.id;
+    show('password');
+    $('#password-form').elements.currentPassword.focus();
+    return;
+  }
   try {
     const c = await api(`/api/v1/tenants/${encodeURIComponent(who.tenant)}/reports`);
     catalog = Array.isArray(c) ? c : c.value || c.reports || [];
@@ -282,9 +290,25 @@ async function boot() {
     const data = new FormData(e.target);
     try {
       const s = await api('/api/v1/session', { method: 'POST', body: JSON.stringify({ tenant: data.get('tenant'), upn: data.get('upn'), password: data.get('password') }) });
-      await enter({ tenant: s.tenant, id: s.upn, role: s.role, csrfToken: s.csrfToken });
+      await enter({ tenant: s.tenant, id: s.upn, role: s.role, csrfToken: s.csrfToken, mustChangePassword: s.mustChangePassword });
     } catch (err) {
       text($('#login-error'), err.message);
+    }
+  });
+  $('#password-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const data = new FormData(e.target);
+    if (data.get('newPassword') !== data.get('repeat')) {
+      text($('#password-error'), 'The two new passwords differ.');
+      return;
+    }
+    try {
+      await api('/api/v1/session/password', { method: 'POST', body: JSON.stringify({ currentPassword: data.get('currentPassword'), newPassword: data.get('newPassword') }) });
+      e.target.reset();
+      text($('#password-error'), '');
+      await enter({ ...session, mustChangePassword: false });
+    } catch (err) {
+      text($('#password-error'), err.message);
     }
   });
   $('#signout').addEventListener('click', async () => {

@@ -1,7 +1,8 @@
 /**
  * The portal in a real browser (Debian's Chromium driven by playwright-core):
- * sign in with the demo admin's one-time password, open an anomaly report and
- * the application dashboard, and ignore a detection as a licensed global admin.
+ * sign in with the demo admin's one-time password and replace it, open an
+ * anomaly report and the application dashboard, and ignore a detection as a
+ * licensed global admin.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -51,35 +52,70 @@ function demoCredentials(): { upn: string; password: string } {
   return { upn: m[1], password: m[2] };
 }
 
+const CHOSEN_PASSWORD = 'a password of my own choosing';
+// The one-time password until a test replaces it (the first test does; each test works alone too).
+let adminPassword: string | undefined;
+
+async function chooseNewPassword(page: Page, current: string): Promise<void> {
+  await page.getByLabel('Current password').fill(current);
+  await page.getByLabel('New password', { exact: true }).fill(CHOSEN_PASSWORD);
+  await page.getByLabel('New password again').fill(CHOSEN_PASSWORD);
+  await page.getByRole('button', { name: 'Set password' }).click();
+  adminPassword = CHOSEN_PASSWORD;
+}
+
 /** A new page signed in as the demo's global admin, at `url` (the portal's start by default). */
 async function signedInPage(url: string = server.url): Promise<{ page: Page; upn: string }> {
   const page = await browser.newPage();
-  const { upn, password } = demoCredentials();
+  const { upn, password: oneTime } = demoCredentials();
+  const password = adminPassword ?? oneTime;
   await page.goto(url);
   await page.getByLabel('User principal name').fill(upn);
-  await page.getByLabel('Password').fill(password);
+  await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Reports' }).waitFor();
+  const nav = page.getByRole('navigation', { name: 'Reports' });
+  const asked = page.getByRole('heading', { name: 'Choose a new password' });
+  await nav.or(asked).waitFor();
+  if (await asked.isVisible()) await chooseNewPassword(page, password);
+  await nav.waitFor();
   return { page, upn };
 }
 
 describe('portal', () => {
-  it('refuses a wrong password and signs in with the one-time password', async () => {
+  it('refuses a wrong password, and after the one-time password asks for a new one before anything else', async () => {
     const page = await browser.newPage();
     const { upn, password } = demoCredentials();
     await page.goto(server.url);
     await page.getByLabel('User principal name').fill(upn);
-    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByLabel('Password', { exact: true }).fill('not-the-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.locator('#login-error').textContent()).toContain('wrong tenant, user or password');
 
-    await page.getByLabel('Password').fill(password);
+    await page.getByLabel('Password', { exact: true }).fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    expect(await page.getByRole('navigation', { name: 'Reports' }).count()).toBe(0);
+    // The API itself refuses reports until then, whatever the page shows.
+    const refused = await page.evaluate(async () => (await fetch('/api/v1/tenants/demo/reports')).status);
+    expect(refused).toBe(403);
+    await page.getByLabel('Current password').fill(password);
+    await page.getByLabel('New password', { exact: true }).fill(CHOSEN_PASSWORD);
+    await page.getByLabel('New password again').fill(`${CHOSEN_PASSWORD}!`);
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await expect.poll(() => page.locator('#password-error').textContent()).toBe('The two new passwords differ.');
+    await chooseNewPassword(page, password);
+
     await page.getByRole('navigation', { name: 'Reports' }).waitFor();
     expect(await page.locator('#who').textContent()).toContain(`${upn} · demo · global-admin`);
     // All 24 reports of SPEC 10 are listed; the demo tenant is premium with RMS, so none is locked.
     expect(await page.locator('nav a[data-report]').count()).toBe(24);
     expect(await page.locator('nav a.locked').count()).toBe(0);
+    // The one-time password is spent.
+    const again = await page.evaluate(
+      async ([u, p]) => (await fetch('/api/v1/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenant: 'demo', upn: u, password: p }) })).status,
+      [upn, password] as const,
+    );
+    expect(again).toBe(401);
     await page.close();
   });
 

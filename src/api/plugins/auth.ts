@@ -84,13 +84,16 @@ async function authenticate(
   }
   const sid = request.cookies?.[SESSION_COOKIE];
   if (sid !== undefined && opts.sessions !== undefined) {
-    const session = opts.sessions.get(sid);
+    const session = await opts.sessions.validate(sid);
     if (session === undefined) throw unauthenticated();
     if (!SAFE_METHODS.has(request.method)) {
       const csrf = request.headers[CSRF_HEADER];
       if (typeof csrf !== 'string' || !sameSecret(csrf, session.csrfToken)) {
         throw new ApiError(403, 'csrfTokenMissing', `state-changing requests need the ${CSRF_HEADER} header of the session`);
       }
+    }
+    if (session.mustChangePassword && request.routeOptions.config.oneTimePasswordOk !== true) {
+      throw new ApiError(403, 'passwordChangeRequired', 'signed in with a one-time password: choose a new password first (POST /api/v1/session/password)');
     }
     return session.principal;
   }

@@ -11,6 +11,7 @@ import { register as report } from './report.ts';
 import { register as backtest } from './backtest.ts';
 import { register as simulate } from './simulate.ts';
 import { register as keys } from './keys.ts';
+import { register as portalUsers } from './portal-users.ts';
 
 /** Every command, in the order `authlens --help` lists them. */
 export const COMMANDS: ReadonlyArray<(program: Command, ctx: CommandContext) => void> = [
@@ -25,4 +26,5 @@ export const COMMANDS: ReadonlyArray<(program: Command, ctx: CommandContext) => 
   backtest,
   simulate,
   keys,
+  portalUsers,
 ];

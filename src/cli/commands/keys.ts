@@ -7,7 +7,7 @@ import { globalOptions } from '../global-options.ts';
 import { withRuntime } from '../runtime.ts';
 import { cliIo } from '../io.ts';
 
-function parseRole(raw: string): Role {
+export function parseRole(raw: string): Role {
   const r = ROLES.find((x) => x === raw);
   if (r === undefined) throw new CliError(`--role must be one of ${ROLES.join(', ')}`);
   return r;

@@ -78,4 +78,23 @@ describe('tenant, directory and keys commands', () => {
     const list = await cli('--json', 'tenant', 'list');
     expect((JSON.parse(list.stdout) as Array<{ id: string; optedInBy?: string }>).find((x) => x.id === 'acme')?.optedInBy).toBe('admin@acme.example');
   }, 60_000);
+
+  it('portal-users set creates a user or resets a password, list shows who can sign in', async () => {
+    expect((await cli('tenant', 'create', 'initech')).exitCode).toBe(0);
+    expect((await cli('portal-users', 'list', '--tenant', 'initech')).stdout).toContain('no portal users in initech');
+    const made = await cli('--json', 'portal-users', 'set', '--tenant', 'initech', '--upn', 'peter@initech.example');
+    expect(made.exitCode).toBe(0);
+    const first = JSON.parse(made.stdout) as { upn: string; role: string; created: boolean; oneTimePassword: string };
+    expect(first).toMatchObject({ upn: 'peter@initech.example', role: 'global-admin', created: true });
+    const reset = JSON.parse((await cli('--json', 'portal-users', 'set', '--tenant', 'initech', '--upn', 'PETER@initech.example', '--role', 'reports-reader')).stdout) as typeof first;
+    expect(reset).toMatchObject({ upn: 'peter@initech.example', role: 'reports-reader', created: false });
+    expect(reset.oneTimePassword).not.toBe(first.oneTimePassword);
+    const listed = JSON.parse((await cli('--json', 'portal-users', 'list', '--tenant', 'initech')).stdout) as unknown[];
+    expect(listed).toEqual([{ upn: 'peter@initech.example', role: 'reports-reader', createdAt: expect.any(String), mustChangePassword: true }]);
+    expect(JSON.stringify(listed)).not.toContain('scrypt');
+    expect((await cli('portal-users', 'set', '--tenant', 'nope', '--upn', 'a@b')).stderr).toContain("tenant 'nope' does not exist");
+    expect((await cli('portal-users', 'set', '--tenant', 'initech', '--upn', 'a@b', '--role', 'owner')).stderr).toContain('--role must be one of');
+    // Other tenants' users stay out of the list.
+    expect((await cli('--json', 'portal-users', 'list', '--tenant', 'acme')).stdout).not.toContain('peter@');
+  });
 });

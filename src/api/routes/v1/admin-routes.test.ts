@@ -112,6 +112,12 @@ describe('portal session', () => {
     const { csrfToken, mustChangePassword } = login.json() as { csrfToken: string; mustChangePassword: boolean };
     expect(mustChangePassword).toBe(true);
     const cookie = setCookie.split(';')[0] ?? '';
+    // On the one-time password only "who am I", sign-out and choosing a password answer.
+    const early = await app.app.inject({ method: 'GET', url: '/api/v1/tenants/alpha', headers: { cookie } });
+    expect(early.statusCode).toBe(403);
+    expect(early.json()).toMatchObject({ error: { code: 'passwordChangeRequired' } });
+    expect((await app.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie } })).json()).toMatchObject({ mustChangePassword: true });
+    await changePassword(app, cookie, csrfToken, pw, 'a new password of mine');
     const read = await app.app.inject({ method: 'GET', url: '/api/v1/tenants/alpha', headers: { cookie } });
     expect(read.statusCode).toBe(200);
     const noCsrf = await app.app.inject({ method: 'POST', url: '/api/v1/tenants/alpha/keys', headers: { cookie }, payload: { role: 'reports-reader' } });
@@ -127,6 +133,48 @@ describe('portal session', () => {
     const out = await app.app.inject({ method: 'DELETE', url: '/api/v1/session', headers: { cookie, 'x-csrf-token': csrfToken } });
     expect(out.statusCode).toBe(204);
     expect((await app.app.inject({ method: 'GET', url: '/api/v1/tenants/alpha', headers: { cookie } })).statusCode).toBe(401);
+  });
+
+  async function changePassword(app: TestApp, cookie: string, csrf: string, current: string, next: string): Promise<void> {
+    const r = await app.app.inject({ method: 'POST', url: '/api/v1/session/password', headers: { cookie, 'x-csrf-token': csrf }, payload: { currentPassword: current, newPassword: next } });
+    expect(r.statusCode, r.body).toBe(204);
+  }
+  const signIn = (app: TestApp, password: string) =>
+    app.app.inject({ method: 'POST', url: '/api/v1/session', payload: { tenant: 'alpha', upn: 'admin@contoso.example', password } });
+  const cookieOf = (res: { headers: Record<string, unknown> }): string => String(res.headers['set-cookie']).split(';')[0] ?? '';
+
+  it('a new password must be long, different and follow the right current one; it ends the other sessions and the one-time password', async () => {
+    const { app, pw } = await withAdmin();
+    const first = await signIn(app, pw);
+    const second = await signIn(app, pw);
+    const { csrfToken } = first.json() as { csrfToken: string };
+    const cookie = cookieOf(first);
+    const change = (currentPassword: string, newPassword: string, headers: Record<string, string> = { cookie, 'x-csrf-token': csrfToken }) =>
+      app.app.inject({ method: 'POST', url: '/api/v1/session/password', headers, payload: { currentPassword, newPassword } });
+    for (const [current, next, reason] of [
+      ['wrong', 'long enough password', 'the current password is wrong'],
+      [pw, 'short', 'the new password needs at least 12 characters'],
+      [pw, pw, 'the new password must differ from the current one'],
+    ] as const) {
+      const r = await change(current, next);
+      expect(r.statusCode).toBe(400);
+      expect(r.json()).toMatchObject({ error: { code: 'invalidRequest', message: reason } });
+    }
+    expect((await change(pw, 'long enough password', { cookie })).json()).toMatchObject({ error: { code: 'csrfTokenMissing' } });
+    await changePassword(app, cookie, csrfToken, pw, 'long enough password');
+    expect((await app.app.inject({ method: 'GET', url: '/api/v1/tenants/alpha', headers: { cookie } })).statusCode).toBe(200);
+    // The session that signed in beside it with the same one-time password is gone.
+    expect((await app.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: cookieOf(second) } })).statusCode).toBe(401);
+    expect((await signIn(app, pw)).statusCode).toBe(401);
+    const again = await signIn(app, 'long enough password');
+    expect(again.json()).toMatchObject({ mustChangePassword: false });
+  });
+
+  it('an API key has no password to change', async () => {
+    const { app } = await withAdmin();
+    const r = await app.app.inject({ method: 'POST', url: '/api/v1/session/password', headers: bearer(await app.keyFor('alpha', 'global-admin')), payload: { currentPassword: 'x', newPassword: 'long enough password' } });
+    expect(r.statusCode).toBe(400);
+    expect(r.json()).toMatchObject({ error: { code: 'invalidRequest' } });
   });
 
   it('rate-limits login attempts per IP', async () => {

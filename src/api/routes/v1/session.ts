@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../../directory/sessions.ts';
 import { Role, TenantId } from '../../../schema/tenants.ts';
 import { ApiError } from '../../errors.ts';
 import { SESSION_COOKIE } from '../../plugins/auth.ts';
@@ -18,6 +19,13 @@ const LoginBody = Type.Object(
     tenant: TenantId,
     upn: Type.String({ minLength: 1, maxLength: 320 }),
     password: Type.String({ minLength: 1, maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+);
+const PasswordChangeBody = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH }),
+    newPassword: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH, description: `at least ${MIN_PASSWORD_LENGTH} characters` }),
   },
   { additionalProperties: false },
 );
@@ -68,7 +76,7 @@ export async function sessionRoutes(app: FastifyInstance, { services, deps }: Ro
   app.delete(
     '/api/v1/session',
     {
-      config: { access: { roles: ALL_ROLES } },
+      config: { access: { roles: ALL_ROLES }, oneTimePasswordOk: true },
       schema: { summary: 'Sign out', tags: ['session'], response: { 204: Type.Null() } },
     },
     async (request, reply) => {
@@ -81,20 +89,43 @@ export async function sessionRoutes(app: FastifyInstance, { services, deps }: Ro
   app.get(
     '/api/v1/session',
     {
-      config: { access: { roles: ALL_ROLES } },
+      config: { access: { roles: ALL_ROLES }, oneTimePasswordOk: true },
       schema: { summary: 'Who am I (and the CSRF token of a portal session)', tags: ['session'], response: { 200: Type.Object({
         tenant: TenantId,
         id: Type.String(),
         role: Role,
         kind: Type.Union([Type.Literal('apiKey'), Type.Literal('session'), Type.Literal('operator')]),
         csrfToken: Type.Optional(Type.String()),
+        mustChangePassword: Type.Optional(Type.Boolean()),
       }) } },
     },
     async (request) => {
       const p = principalOf(request);
       const sid = request.cookies[SESSION_COOKIE];
       const session = p.kind === 'session' && sid !== undefined ? services.sessions.get(sid) : undefined;
-      return { ...p, ...(session !== undefined ? { csrfToken: session.csrfToken } : {}) };
+      return { ...p, ...(session !== undefined ? { csrfToken: session.csrfToken, mustChangePassword: session.mustChangePassword } : {}) };
+    },
+  );
+  app.post(
+    '/api/v1/session/password',
+    {
+      // Limited like sign-in: the current password is checked here too.
+      config: { access: { roles: ALL_ROLES }, oneTimePasswordOk: true, rateLimit: 'login' },
+      schema: {
+        summary: 'Choose a new portal password (required after signing in with a one-time password)',
+        tags: ['session'],
+        body: PasswordChangeBody,
+        response: { 204: Type.Null() },
+      },
+    },
+    async (request, reply) => {
+      const p = principalOf(request);
+      const sid = request.cookies[SESSION_COOKIE];
+      if (p.kind !== 'session' || sid === undefined) throw new ApiError(400, 'invalidRequest', 'only portal users have passwords; API keys are revoked and created instead');
+      const body = request.body as Static<typeof PasswordChangeBody>;
+      const r = await services.sessions.changePassword(sid, body.currentPassword, body.newPassword);
+      if (!r.ok) throw new ApiError(400, 'invalidRequest', r.reason);
+      return reply.code(204).send();
     },
   );
 }
