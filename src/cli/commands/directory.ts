@@ -4,7 +4,6 @@
  * applications/servicePrincipals and directoryRoles with members; one or
  * several files ('-' reads stdin). Nothing is imported when any file is bad.
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { countsOf, mergeImports, readDirectoryImport } from '../../directory/directory-import.ts';
 import type { DirectorySnapshot } from '../../schema/directory.ts';
@@ -13,19 +12,7 @@ import { globalOptions } from '../global-options.ts';
 import { withRuntime } from '../runtime.ts';
 import { rematchLeaks } from '../../detect/leaks/rematch.ts';
 import { cliIo } from '../io.ts';
-
-async function readText(file: string): Promise<string> {
-  if (file === '-') {
-    const parts: Buffer[] = [];
-    for await (const c of cliIo().stdin) parts.push(Buffer.isBuffer(c) ? c : Buffer.from(c));
-    return Buffer.concat(parts).toString('utf8');
-  }
-  try {
-    return await readFile(file, 'utf8');
-  } catch {
-    throw new CliError(`cannot read ${file}`);
-  }
-}
+import { readInputText } from '../input-files.ts';
 
 export function register(program: Command): void {
   const directory = program.command('directory').description('the directory snapshot: users, groups, applications, roles, licences');
@@ -42,7 +29,7 @@ export function register(program: Command): void {
       for (const file of files) {
         let doc: unknown;
         try {
-          doc = JSON.parse(await readText(file));
+          doc = JSON.parse(await readInputText(file));
         } catch (err) {
           if (err instanceof CliError) throw err;
           throw new CliError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);

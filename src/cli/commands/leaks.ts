@@ -4,7 +4,6 @@
  * hashed on read, never stored) and raises D8 for records matching a
  * directory user. Exit: 0 all rows accepted, 2 some rejected, 1 error.
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parseLeaks } from '../../detect/leaks/parse-leaks.ts';
 import { rematchLeaks } from '../../detect/leaks/rematch.ts';
@@ -12,17 +11,7 @@ import { CliError } from '../cli-error.ts';
 import { globalOptions } from '../global-options.ts';
 import { withRuntime } from '../runtime.ts';
 import { cliIo } from '../io.ts';
-
-async function readInput(file: string, stdin: AsyncIterable<Buffer>): Promise<string> {
-  if (file !== '-') {
-    return readFile(file, 'utf8').catch(() => {
-      throw new CliError(`cannot read ${file}: no such file`);
-    });
-  }
-  const chunks: Buffer[] = [];
-  for await (const c of stdin) chunks.push(c);
-  return Buffer.concat(chunks).toString('utf8');
-}
+import { readInputText } from '../input-files.ts';
 
 export function register(program: Command): void {
   const leaks = program.command('leaks').description('leaked-credential feeds (D8)');
@@ -34,7 +23,7 @@ export function register(program: Command): void {
     .action(async (file: string, opts: { tenant: string }, cmd: Command) => {
       const g = globalOptions(cmd);
       const io = cliIo();
-      const text = await readInput(file, io.stdin);
+      const text = await readInputText(file);
       const importedAt = new Date().toISOString();
       const parsed = parseLeaks(text, importedAt);
       const summary = await withRuntime(g.dataDir, async (rt) => {

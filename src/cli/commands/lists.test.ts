@@ -67,7 +67,7 @@ describe('authlens lists', () => {
     [['lists', 'add', '--global', '--tenant', 'a', '--category', 'malicious', '--name', 'x', 'f'], /exactly one/],
     [['lists', 'add', '--global', '--category', 'evil', '--name', 'x', 'f'], /--category must be one of/],
     [['lists', 'add', '--tenant', 'Bad Id', '--category', 'botnet', '--name', 'x', 'f'], /invalid tenant id/],
-    [['lists', 'add', '--global', '--category', 'botnet', '--name', 'x', '/nonexistent/list.txt'], /ENOENT/],
+    [['lists', 'add', '--global', '--category', 'botnet', '--name', 'x', '/nonexistent/list.txt'], /cannot read \/nonexistent\/list.txt: no such file/],
     [['lists', 'remove', '--global', '--name', 'nope'], /no list 'nope'/],
   ])('refuses %j', async (argv, message) => {
     const r = await cli(...argv);

@@ -8,11 +8,12 @@ import { IP_CATEGORIES, type IpCategory } from '../../schema/enrichment.ts';
 import { TenantId } from '../../schema/tenants.ts';
 import { Compile } from 'typebox/compile';
 import { IP_LIST_FORMATS, type IpListFormat } from '../../enrich/ip-lists/formats.ts';
-import { CatalogError, openIpListCatalog, type IndexEntry } from '../../enrich/ip-lists/catalog.ts';
+import { CatalogError, isUrl, openIpListCatalog, type IndexEntry } from '../../enrich/ip-lists/catalog.ts';
 import type { ListScope } from '../../enrich/ip-lists/registry.ts';
 import { CliError } from '../cli-error.ts';
 import { globalOptions } from '../global-options.ts';
 import { cliIo } from '../io.ts';
+import { readableFileSize } from '../input-files.ts';
 
 interface ScopeOptions {
   readonly tenant?: string;
@@ -97,6 +98,7 @@ export function register(program: Command): void {
         ...(format(opts.format) !== undefined ? { format: format(opts.format) } : {}),
         ...(minCount(opts.minCount) !== undefined ? { minCount: minCount(opts.minCount) } : {}),
       };
+      if (!isUrl(source)) await readableFileSize(source);
       const { entry, parsed } = await guarded(() => openIpListCatalog({ dataDir: g.dataDir }).add(req));
       if (g.json) {
         io.stdout.write(
