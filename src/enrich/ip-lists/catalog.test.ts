@@ -108,6 +108,22 @@ describe('IpListCatalog', () => {
     expect(await c.entries()).toEqual([]);
   });
 
+  it('a source without a single address (a wrong file, an error page) leaves the list in force as it was', async () => {
+    const c = openIpListCatalog({ dataDir: dir });
+    const good = path.join(dir, 'good.txt');
+    const bad = path.join(dir, 'bad.txt');
+    await writeFile(good, '192.0.2.1\n# a comment\n2001:db8::/32\n');
+    await writeFile(bad, 'Tue Feb 27 09:27:52 IST 2024\n<html>nope</html>\n');
+    await c.add({ scope: 'global', name: 'tor', category: 'anonymizer', source: good });
+    await expect(c.add({ scope: 'global', name: 'tor', category: 'anonymizer', source: bad })).rejects.toThrow(
+      /^no address or network found in .*bad\.txt \(2 lines rejected; line 1: .+\); list 'tor' was not changed$/,
+    );
+    expect((await c.entries()).map((e) => [e.name, e.counts.entries, e.source])).toEqual([['tor', 2, good]]);
+    // An empty file is an empty list, not an error.
+    await writeFile(bad, '# nothing listed today\n');
+    expect((await c.add({ scope: 'global', name: 'tor', category: 'anonymizer', source: bad })).entry.counts.entries).toBe(0);
+  });
+
   describe('URL sources', () => {
     let server: Server;
     let body = '1.1.1.1\n';

@@ -184,6 +184,13 @@ export function openIpListCatalog(options: IpListCatalogOptions): IpListCatalog 
     const source = isUrl(req.source) ? req.source : path.resolve(req.source);
     const text = await readSource(source);
     const parsed = parseIpList(text, { format: req.format, minCount: req.minCount, sourceName: source });
+    // Not a list at all (a wrong file, an error page): keep the version in force rather than replace it with nothing.
+    if (parsed.v4 + parsed.v6 === 0 && parsed.rejectedCount > 0) {
+      const first = parsed.rejected[0];
+      throw new CatalogError(
+        `no address or network found in ${source} (${parsed.rejectedCount} lines rejected${first !== undefined ? `; line ${first.line}: ${first.reason}` : ''}); list '${req.name}' was not changed`,
+      );
+    }
     const file = storedFile(req.scope, req.name);
     const entry: IndexEntry = {
       name: req.name,
