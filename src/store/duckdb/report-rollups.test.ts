@@ -240,7 +240,8 @@ describe('usage rollups', () => {
     await store.events.appendEvents('t2', uses.map((u) => toEvent({ ...u, ms: u.ms + 2 * DAY })));
     await expectSameAsRaw('t2');
     expect(await viaRollups('t1', spec('application-usage', { from: ago(30), to: NOW }))).toEqual(t1);
-  });
+    // Three full raw-vs-rollup comparisons (every report, ranges and filters): 18-25 s on the shared box, over 30 s at load 8.
+  }, 90_000);
 
   it('leave with the retention purge: no rollup of a purged day, no key of a user whose rows are gone', async () => {
     await store.events.appendEvents('t1', [
