@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from './config/config.ts';
 import { createApiKeyService } from './directory/api-keys.ts';
+import { GLOBAL_ADMIN_ROLE_TEMPLATE_ID } from './schema/directory.ts';
 import { startServer, type RunningServer } from './main.ts';
 
 let dataDir: string;
@@ -43,5 +44,27 @@ describe('server start', () => {
       expect(res.status, report).toBe(200);
     }
     expect(await builtDays()).toBe(before);
+  });
+
+  it('gives every tenant without portal users a first admin at start: printed one-time, or the configured password', async () => {
+    expect(lines.filter((l) => /^demo: sign in to the portal as tenant "demo", user \S+@\S+, one-time password \S{27}$/.test(l))).toHaveLength(1);
+    const control = server.runtime.store.control;
+    await control.createTenant({ id: 'acme', name: 'Acme', edition: 'free', rms: false, retentionDays: 30, createdAt: new Date().toISOString() });
+    await control.importDirectory('acme', {
+      users: [{ id: 'u1', userPrincipalName: 'ga@acme.example', userType: 'member', accountEnabled: true, assignedLicenses: ['e5'] }],
+      roles: [{ id: 'r1', displayName: 'Global Administrator', roleTemplateId: GLOBAL_ADMIN_ROLE_TEMPLATE_ID, memberIds: ['u1'] }],
+    });
+    await server.close();
+    lines.length = 0;
+    server = await startServer(loadConfig({ dataDir, port: 0, demo: true, logLevel: 'warn', adminPassword: 'configured at install' }, {}), { log: (l) => lines.push(l) });
+    // The demo keeps its admin; acme gets the directory's licensed global admin with the configured password.
+    expect(lines.filter((l) => l.includes('portal'))).toEqual(['acme: portal user ga@acme.example created with the password of AUTHLENS_ADMIN_PASSWORD', expect.stringContaining('serving HTTP')]);
+    const login = await fetch(`${server.url}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tenant: 'acme', upn: 'ga@acme.example', password: 'configured at install' }),
+    });
+    expect(login.status).toBe(200);
+    expect(await login.json()).toMatchObject({ role: 'global-admin', mustChangePassword: false });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Process entry of the server: open the runtime, seed the demo tenant into a
- * new data dir, purge expired data, start the hourly reports job (purge, then
+ * new data dir, give each tenant without portal users its first admin, purge expired data, start the hourly reports job (purge, then
  * warming the reports' rollups; a first warming at once, in the background),
  * listen, publish <dataDir>/server.json for the local CLI, and shut down cleanly on SIGINT/SIGTERM (close HTTP, flush and close the store).
  */
@@ -10,7 +10,7 @@ import type { Config } from './config/config.ts';
 import { buildHttpApp, openRuntime, type Runtime } from './app.ts';
 import { newOperatorToken, removeServerInfo, writeServerInfo } from './api/server-info.ts';
 import { createFilePortalUserStore } from './directory/portal-users-file.ts';
-import { createSessionService } from './directory/sessions.ts';
+import { ensureFirstGlobalAdmin } from './directory/bootstrap-admin.ts';
 import { DEMO_TENANT, seedDemoTenant } from './demo-tenant.ts';
 import { withSharedRuntime } from './cli/runtime.ts';
 import type { CapturedCli } from './cli/io.ts';
@@ -39,13 +39,23 @@ export async function startServer(config: Config, opts: StartOptions): Promise<R
   let retention: ReportsJob | undefined;
   try {
     const portalUsers = createFilePortalUserStore(config.dataDir);
+    let demoAdmin: string | undefined;
     if (config.demo && (await runtime.store.control.listTenants()).length === 0) {
       const d = opts.demo ?? { users: 2000, days: 30, seed: 1 };
-      const seeded = await seedDemoTenant(runtime, { ...d, end: new Date(), log: opts.log });
-      const password = await createSessionService(portalUsers).bootstrapGlobalAdmin(DEMO_TENANT, seeded.adminUpn);
-      if (password !== undefined) {
-        opts.log(`demo: sign in to the portal as tenant "${DEMO_TENANT}", user ${seeded.adminUpn}, one-time password ${password}`);
-      }
+      demoAdmin = (await seedDemoTenant(runtime, { ...d, end: new Date(), log: opts.log })).adminUpn;
+    }
+    // The demo, and any tenant made through the API or without `tenant create --admin`, has nobody who can sign in to the portal yet.
+    for (const t of await runtime.store.control.listTenants()) {
+      const first = await ensureFirstGlobalAdmin(portalUsers, runtime.store.control, t.id, {
+        ...(t.id === DEMO_TENANT && demoAdmin !== undefined ? { upn: demoAdmin } : {}),
+        ...(config.adminPassword !== undefined ? { password: config.adminPassword } : {}),
+      });
+      if (first === undefined) continue;
+      opts.log(
+        first.generated
+          ? `${t.id}: sign in to the portal as tenant "${t.id}", user ${first.upn}, one-time password ${first.password}`
+          : `${t.id}: portal user ${first.upn} created with the password of AUTHLENS_ADMIN_PASSWORD`,
+      );
     }
 
     const operatorToken = newOperatorToken();

@@ -3,6 +3,7 @@
  * everything else receives it (or the part it needs) as an argument.
  */
 import path from 'node:path';
+import { MIN_PASSWORD_LENGTH } from '../schema/tenants.ts';
 
 export interface Config {
   /** Directory holding the DuckDB file and other state. AUTHLENS_DATA_DIR, default ./data. */
@@ -39,6 +40,12 @@ export interface Config {
   readonly mailFrom?: string;
   /** Let tenants' webhooks reach private and loopback addresses (AUTHLENS_WEBHOOK_ALLOW_PRIVATE=1; default off). */
   readonly webhookAllowPrivate?: boolean;
+  /**
+   * The password of the first portal admin that the server creates at start for a
+   * tenant without portal users (AUTHLENS_ADMIN_PASSWORD, for unattended installs).
+   * Unset: a one-time password is generated and printed once.
+   */
+  readonly adminPassword?: string;
 }
 
 export type ConfigOverrides = Partial<Omit<Config, 'limits'>> & { limits?: Partial<Config['limits']> };
@@ -49,6 +56,12 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return n;
+}
+
+function adminPasswordFrom(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < MIN_PASSWORD_LENGTH) throw new Error(`AUTHLENS_ADMIN_PASSWORD needs at least ${MIN_PASSWORD_LENGTH} characters`);
+  return raw;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -83,6 +96,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     smtpUrl: smtpUrl !== undefined && smtpUrl !== '' ? smtpUrl : undefined,
     mailFrom: env.AUTHLENS_MAIL_FROM ?? 'authlens <authlens@localhost>',
     webhookAllowPrivate: env.AUTHLENS_WEBHOOK_ALLOW_PRIVATE === '1',
+    adminPassword: adminPasswordFrom(env.AUTHLENS_ADMIN_PASSWORD),
   };
   const merged: Config = {
     ...base,

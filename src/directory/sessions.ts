@@ -4,7 +4,7 @@
  * keeps session secrets off disk. Portal users go through PortalUserStore.
  */
 import { randomBytes } from 'node:crypto';
-import type { Role, TenantId } from '../schema/tenants.ts';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, type Role, type TenantId } from '../schema/tenants.ts';
 import { generatePassword, hashPassword, verifyPassword } from './passwords.ts';
 
 export interface PortalUser {
@@ -61,9 +61,6 @@ export interface Session {
   readonly mustChangePassword: boolean;
 }
 
-/** Portal passwords people choose: long enough to resist guessing, short enough to type. */
-export const MIN_PASSWORD_LENGTH = 12;
-export const MAX_PASSWORD_LENGTH = 1024;
 
 export interface IssuedPassword {
   readonly user: PortalUser;

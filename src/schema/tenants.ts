@@ -26,3 +26,7 @@ export const Tenant = Type.Object({
   createdAt: Type.String(),
 });
 export type Tenant = Static<typeof Tenant>;
+
+/** Portal passwords people choose: long enough to resist guessing, short enough to type. */
+export const MIN_PASSWORD_LENGTH = 12;
+export const MAX_PASSWORD_LENGTH = 1024;

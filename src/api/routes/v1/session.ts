@@ -5,8 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../../../directory/sessions.ts';
-import { Role, TenantId } from '../../../schema/tenants.ts';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, Role, TenantId } from '../../../schema/tenants.ts';
 import { ApiError } from '../../errors.ts';
 import { SESSION_COOKIE } from '../../plugins/auth.ts';
 import { principalOf } from '../../principal.ts';
