@@ -527,9 +527,11 @@ function passwordRollover(tenant: string, spec: ReportQuerySpec): BuiltReportSql
 
 /**
  * RMS accesses with their typed values (rawRms), each row a count: raw rows
- * count 1; with a plan, closed days come from report_rms_daily (migration 023).
+ * count 1; with a plan, closed days come from report_rms_daily (migration 023),
+ * or are left out (`edges`: only the range's raw partial days) for a caller
+ * that answers the closed days itself.
  */
-function rmsStream(spec: ReportQuerySpec, params: Record<string, string>, plan?: UsageRollupPlan): string {
+function rmsStream(spec: ReportQuerySpec, params: Record<string, string>, plan?: UsageRollupPlan, rolled: 'all' | 'edges' = 'all'): string {
   const filters = (alias: string): string => {
     const w = new Where(params);
     w.add('TRUE');
@@ -542,47 +544,82 @@ function rmsStream(spec: ReportQuerySpec, params: Record<string, string>, plan?:
   if (plan === undefined) return raw('from', 'to');
   params['rfrom'] = `${plan.fullFrom}T00:00:00.000Z`;
   params['rto'] = `${plan.fullTo}T00:00:00.000Z`;
+  const edges = `${raw('from', 'rfrom')}
+    UNION ALL ${raw('rto', 'to')}`;
+  if (rolled === 'edges') return edges;
   return `SELECT r.last AS time, r.upn, r.app, r.action, r.device_id, r.device_platform, r.doc_key, r.n, r.last FROM report_rms_daily r
     WHERE r.tenant = $tenant AND r.day >= CAST($rfrom AS DATE) AND r.day < CAST($rto AS DATE) AND ${filters('r')}
-    UNION ALL ${raw('from', 'rfrom')}
-    UNION ALL ${raw('rto', 'to')}`;
+    UNION ALL ${edges}`;
+}
+
+/**
+ * rms-usage's closed days as stored when they were built (migration 025): the
+ * day over every application, or over those named like the app filter. Only
+ * without a user filter (the stored counts are over every user).
+ */
+function rmsDayStatsRows(spec: ReportQuerySpec, params: Record<string, string>): string {
+  const w = new Where(params);
+  w.add('r.tenant = $tenant AND r.day >= CAST($rfrom AS DATE) AND r.day < CAST($rto AS DATE)');
+  if ((spec.filters.app ?? '') === '') w.add('r.every_app');
+  else w.add('NOT r.every_app AND r.app_l = lower($app)', { name: 'app', value: spec.filters.app });
+  return `SELECT r.day, r.accesses, r.views, r.edits, r.prints, r.protects, r.users AS distinctUsers,
+      r.documents AS distinctDocuments, r.devices AS distinctDevices
+    FROM report_rms_day_stats r WHERE ${w.toString()}`;
 }
 
 /**
  * Groups the RMS stream by `keys` with sums (`aggs`, over s) and exact distinct
  * counts. Each distinct count is its own DISTINCT-then-count pass joined back:
  * DuckDB's count(DISTINCT) per group was 3-6x slower over half a million rows.
+ * `top` (ORDER BY ... LIMIT over the sums) keeps only those groups, and the
+ * distinct passes then read only their rows (a semi-join: same answer, a
+ * fiftieth of the pairs for the top 1000 of 50,000 users).
  */
-function rmsGrouped(stream: string, keys: readonly (readonly [string, string])[], aggs: string, distincts: readonly (readonly [string, string])[]): string {
+function rmsGrouped(
+  stream: string,
+  keys: readonly (readonly [string, string])[],
+  aggs: string,
+  distincts: readonly (readonly [string, string])[],
+  top?: string,
+): string {
   const names = keys.map(([, n]) => n).join(', ');
+  const same = (a: string, b: string): string => keys.map(([, n]) => `${a}.${n} IS NOT DISTINCT FROM ${b}.${n}`).join(' AND ');
+  const from = top === undefined ? 's' : 't';
   const ctes = distincts.map(
-    ([col], i) => `d${i} AS (SELECT ${names}, count(*) AS c FROM (SELECT DISTINCT ${names}, ${col} FROM s WHERE ${col} IS NOT NULL) GROUP BY ALL)`,
+    ([col], i) => `d${i} AS (SELECT ${names}, count(*) AS c FROM (SELECT DISTINCT ${names}, ${col} FROM ${from} WHERE ${col} IS NOT NULL) GROUP BY ALL)`,
   );
-  const joins = distincts.map((_, i) => `LEFT JOIN d${i} ON ${keys.map(([, n]) => `d${i}.${n} IS NOT DISTINCT FROM b.${n}`).join(' AND ')}`);
+  const kept = top === undefined ? '' : `,\n  t AS MATERIALIZED (SELECT s.* FROM s SEMI JOIN b ON ${same('s', 'b')})`;
+  const joins = distincts.map((_, i) => `LEFT JOIN d${i} ON ${same(`d${i}`, 'b')}`);
   return `WITH s AS MATERIALIZED (SELECT ${keys.map(([e, n]) => `${e} AS ${n}`).join(', ')}, upn, doc_key, device_id, action, n, last FROM (${stream})),
-  b AS (SELECT ${names}, ${aggs} FROM s GROUP BY ALL)${ctes.map((c) => `,\n  ${c}`).join('')}
+  b AS (SELECT ${names}, ${aggs} FROM s GROUP BY ALL ${top ?? ''})${kept}${ctes.map((c) => `,\n  ${c}`).join('')}
   SELECT b.*, ${distincts.map(([, alias], i) => `CAST(coalesce(d${i}.c, 0) AS INTEGER) AS ${alias}`).join(', ')}
   FROM b ${joins.join(' ')}`;
 }
 
 function rms(tenant: string, spec: ReportQuerySpec, plan?: UsageRollupPlan): BuiltReportSql {
   const params = baseParams(tenant, spec);
-  const stream = rmsStream(spec, params, plan);
+  // rms-usage without a user filter: closed days come whole from report_rms_day_stats, only the partial days are counted here.
+  const dayStats = spec.report === 'rms-usage' && plan !== undefined && (spec.filters.user ?? '') === '';
+  const stream = rmsStream(spec, params, plan, dayStats ? 'edges' : 'all');
   const count = (a: string): string => `CAST(coalesce(sum(n) FILTER (WHERE action = '${a}'), 0) AS INTEGER)`;
   switch (spec.report) {
-    case 'rms-usage':
+    case 'rms-usage': {
+      // Grouped on the DATE, formatted after: strftime on every row cost a third of the run.
+      const counted = rmsGrouped(
+        stream,
+        [['CAST(time AS DATE)', 'day']],
+        `CAST(sum(n) AS INTEGER) AS accesses, ${count('view')} AS views, ${count('edit')} AS edits, ${count('print')} AS prints, ${count('protect')} AS protects`,
+        [['upn', 'distinctUsers'], ['doc_key', 'distinctDocuments'], ['device_id', 'distinctDevices']],
+      );
+      // A day is either closed (stored answer) or partial (counted), never both, so the union is the per-day answer.
+      const days = dayStats ? `${rmsDayStatsRows(spec, params)}\n  UNION ALL BY NAME (${counted})` : counted;
       return {
-        // Grouped on the DATE, formatted after: strftime on every row cost a third of the run.
-        sql: `SELECT strftime(day, '%Y-%m-%d') AS date, accesses, distinctUsers, distinctDocuments, distinctDevices, views, edits, prints, protects FROM (${rmsGrouped(
-          stream,
-          [['CAST(time AS DATE)', 'day']],
-          `CAST(sum(n) AS INTEGER) AS accesses, ${count('view')} AS views, ${count('edit')} AS edits, ${count('print')} AS prints, ${count('protect')} AS protects`,
-          [['upn', 'distinctUsers'], ['doc_key', 'distinctDocuments'], ['device_id', 'distinctDevices']],
-        )})`,
+        sql: `SELECT strftime(day, '%Y-%m-%d') AS date, accesses, distinctUsers, distinctDocuments, distinctDevices, views, edits, prints, protects FROM (${days})`,
         order: 'date DESC',
         params,
         countInPage: true,
       };
+    }
     case 'rms-most-active-users':
       // The seed's "top 1000" is the report's definition, not a display cap.
       return {
@@ -591,7 +628,8 @@ function rms(tenant: string, spec: ReportQuerySpec, plan?: UsageRollupPlan): Bui
           [['upn', 'userPrincipalName']],
           'CAST(sum(n) AS INTEGER) AS accesses, max(last) AS last',
           [['doc_key', 'distinctDocuments'], ['device_id', 'distinctDevices']],
-        )}) ORDER BY accesses DESC, userPrincipalName LIMIT 1000`,
+          'ORDER BY accesses DESC, userPrincipalName LIMIT 1000',
+        )})`,
         order: 'accesses DESC, userPrincipalName',
         params,
         countInPage: true,

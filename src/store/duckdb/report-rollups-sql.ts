@@ -55,6 +55,25 @@ export function rawRms(lo: string, hi: string): string {
     FROM events e WHERE e.tenant = $tenant AND e.kind = 'rmsAccess' AND e.time >= CAST($${lo} AS TIMESTAMP) AND e.time < CAST($${hi} AS TIMESTAMP)`;
 }
 
+/**
+ * rms-usage's answer per day (migration 025) from RMS rollup rows (`source`: a
+ * FROM target with its WHERE): once over every application and once per
+ * lower-cased application name, with the raw report's casts and NULL handling
+ * (count(DISTINCT) skips NULLs as the raw report's `IS NOT NULL` does).
+ */
+export function rmsDayStats(source: string): string {
+  const action = (a: string): string => `CAST(coalesce(sum(n) FILTER (WHERE action = '${a}'), 0) AS INTEGER)`;
+  return `SELECT tenant, day, every_app, app_l, CAST(sum(n) AS INTEGER), CAST(count(DISTINCT upn) AS INTEGER),
+      CAST(count(DISTINCT doc_key) AS INTEGER), CAST(count(DISTINCT device_id) AS INTEGER),
+      ${action('view')}, ${action('edit')}, ${action('print')}, ${action('protect')}
+    FROM (
+      SELECT tenant, day, TRUE AS every_app, NULL AS app_l, upn, doc_key, device_id, action, n FROM ${source}
+      UNION ALL
+      SELECT tenant, day, FALSE, lower(app), upn, doc_key, device_id, action, n FROM ${source} AND app IS NOT NULL
+    )
+    GROUP BY tenant, day, every_app, app_l`;
+}
+
 /** Every sign-in, app-access and RMS row per day of [$lo, $hi) (the staleness fingerprint; sign-ins of any outcome, for the per-user table). */
 export const DAY_COUNTS_SQL = `SELECT CAST(CAST(time AS DATE) AS VARCHAR) AS day, count(*) AS n FROM (
     SELECT time FROM signins WHERE tenant = $tenant AND time >= CAST($lo AS TIMESTAMP) AND time < CAST($hi AS TIMESTAMP)
@@ -115,6 +134,8 @@ export function buildStatements(masks: Map<number, bigint>): string[] {
       FROM (${rawRms('lo', 'hi')}) r
       WHERE CAST(time AS DATE) IN (SELECT day FROM rollup_build_days)
       GROUP BY ALL ORDER BY day, upn`,
+    'DELETE FROM report_rms_day_stats WHERE tenant = $tenant AND day IN (SELECT day FROM rollup_build_days)',
+    `INSERT INTO report_rms_day_stats ${rmsDayStats("report_rms_daily WHERE tenant = $tenant AND day IN (SELECT day FROM rollup_build_days)")}`,
     'DELETE FROM report_user_signins WHERE tenant = $tenant AND day IN (SELECT day FROM rollup_build_days)',
     // Sorted by user so one user's days are a few small ranges (zone maps on upn).
     `INSERT INTO report_user_signins
@@ -155,6 +176,7 @@ export function purgeStatements(masks: Map<number, bigint>): string[] {
     'DELETE FROM report_usage_app_days WHERE tenant = $tenant AND day <= CAST($cutDay AS DATE)',
     'DELETE FROM report_usage_days WHERE tenant = $tenant AND day <= CAST($cutDay AS DATE)',
     'DELETE FROM report_rms_daily WHERE tenant = $tenant AND day <= CAST($cutDay AS DATE)',
+    'DELETE FROM report_rms_day_stats WHERE tenant = $tenant AND day <= CAST($cutDay AS DATE)',
     'DELETE FROM report_user_signins WHERE tenant = $tenant AND day <= CAST($cutDay AS DATE)',
     ...[...masks].map(
       ([b, m]) => `UPDATE report_usage_blocks SET bits = bits & ~CAST(${m.toString()} AS UBIGINT) WHERE tenant = $tenant AND block = ${b}`,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EnrichedEvent } from '../../schema/enrichment.ts';
@@ -7,7 +8,7 @@ import { openDuckDbStore, type DuckDbStore } from './open.ts';
 import { createReportQueries } from './report-queries.ts';
 import { signIn } from './report-queries-fixture.ts';
 import { buildReportSql, NO_SUPPRESSIONS } from './report-queries-sql.ts';
-import { blockMasks, dayFromEpoch, dayOf, epochDay } from './report-rollups-sql.ts';
+import { blockMasks, dayFromEpoch, dayOf, epochDay, rawRms } from './report-rollups-sql.ts';
 import { warmReportRollups } from './report-rollups.ts';
 import type { PlainValue } from './values.ts';
 
@@ -72,7 +73,8 @@ function toEvent(u: Use): EnrichedEvent {
       id,
       createdDateTime,
       userPrincipalName,
-      application: u.app % 2 === 0 ? 'Word' : 'Excel',
+      // 'WORD' and 'Word': one app to the filter (lower-cased), two groups in rms-application-usage.
+      application: u.app % 2 === 0 ? (u.app === 2 ? 'WORD' : 'Word') : 'Excel',
       action: RMS_ACTIONS[u.user % RMS_ACTIONS.length] ?? 'view',
       ...(u.app === 3 ? {} : { deviceId: `dev-${u.user % 3}`, devicePlatform: u.app === 1 ? 'iOS' : 'Windows' }),
       ...(u.user % 4 === 0 ? { documentName: `name-${u.app}` } : { documentId: `doc-${(u.user + u.app) % 5}` }),
@@ -230,6 +232,39 @@ describe('usage rollups', () => {
     expect(await viaRollups('t1', s)).toEqual(await raw('t1', s));
   });
 
+  it('derive rms-usage day answers for days built before migration 025 exactly as a build does', async () => {
+    const uses: Use[] = Array.from({ length: 120 }, (_, i) => ({ kind: i % 2 === 0 ? 'rms' : 'signIn', ms: (i * 5 + 2) * 3_600_000, user: i % 7, app: i % 4, ok: true }));
+    await store.events.appendEvents('t1', uses.map(toEvent));
+    await store.events.appendEvents('t2', uses.slice(0, 30).map(toEvent));
+    await warmReportRollups(store.db, 't1', NOW);
+    await warmReportRollups(store.db, 't2', NOW);
+    const all = `SELECT tenant, CAST(day AS VARCHAR) AS day, every_app, app_l, accesses, users, documents, devices, views, edits, prints, protects
+      FROM report_rms_day_stats ORDER BY ALL`;
+    const built = await store.db.all(all);
+    expect(built.length).toBeGreaterThan(10);
+    const sql = readFileSync(new URL('./migrations/025_report_rms_day_stats.sql', import.meta.url), 'utf8');
+    const insert = sql.slice(sql.indexOf('INSERT INTO report_rms_day_stats'));
+    await store.db.run('DELETE FROM report_rms_day_stats');
+    await store.db.run(insert);
+    expect(await store.db.all(all)).toEqual(built);
+  });
+
+  it('rms-most-active-users: the top 1000 of 1,300 users (ties broken by name) with their distinct counts, as a plain count(DISTINCT) says', async () => {
+    const uses: Use[] = Array.from({ length: 3_000 }, (_, i) => ({ kind: 'rms', ms: ((i * 37) % (9 * 24)) * 3_600_000 + 60_000, user: (i * 7) % 1_300, app: i % 4, ok: true }));
+    await store.events.appendEvents('t1', uses.map(toEvent));
+    const range = { from: ago(8, 3), to: NOW };
+    const plain = await store.db.all<Record<string, PlainValue>>(
+      `SELECT upn AS userPrincipalName, CAST(count(*) AS INTEGER) AS accesses, CAST(count(DISTINCT doc_key) AS INTEGER) AS distinctDocuments,
+         CAST(count(DISTINCT device_id) AS INTEGER) AS distinctDevices, strftime(max(time), '%Y-%m-%dT%H:%M:%S.%gZ') AS lastAccessDateTime
+       FROM (${rawRms('from', 'to')}) GROUP BY upn ORDER BY accesses DESC, userPrincipalName LIMIT 1000`,
+      { tenant: 't1', from: range.from, to: range.to },
+    );
+    expect(plain).toHaveLength(1000);
+    const s = spec('rms-most-active-users', range);
+    expect(await raw('t1', s)).toEqual(plain);
+    expect(await viaRollups('t1', s)).toEqual(plain);
+  });
+
   it('keep tenants apart: the same users and apps in another tenant change nothing', async () => {
     const uses: Use[] = Array.from({ length: 60 }, (_, i) => ({ kind: i % 3 === 0 ? 'accessPanel' : 'signIn', ms: (i * 4 + 1) * 3_600_000, user: i % 5, app: i % 4, ok: true }));
     await store.events.appendEvents('t1', uses.map(toEvent));
@@ -257,7 +292,7 @@ describe('usage rollups', () => {
     const rmsBefore = await store.db.all<{ day: string }>(`SELECT CAST(day AS VARCHAR) AS day FROM report_rms_daily WHERE tenant = 't1'`);
     expect(rmsBefore.some((r) => r.day <= dayOf(ago(20)))).toBe(true);
     await q.purgeBefore('t1', cut);
-    for (const table of ['report_usage_daily', 'report_usage_app_days', 'report_usage_days', 'report_rms_daily', 'report_user_signins']) {
+    for (const table of ['report_usage_daily', 'report_usage_app_days', 'report_usage_days', 'report_rms_daily', 'report_rms_day_stats', 'report_user_signins']) {
       const left = await store.db.all<{ day: string }>(`SELECT CAST(day AS VARCHAR) AS day FROM ${table} WHERE tenant = 't1'`);
       expect(left.length, table).toBeGreaterThan(0);
       expect(left.every((r) => r.day > dayOf(cut)), table).toBe(true);
