@@ -4,10 +4,13 @@
  * 2-3x between runs). "old" is the report queries of another checkout (a git
  * worktree of the commit to compare with), "new" this one; both read the same
  * data dir (made by run.ts --dir DIR) and every pair of answers must be equal.
+ * Besides wall p50/p95 it prints each side's process CPU time p50 (DuckDB's
+ * threads included) and the load average at start and end.
  *
  *   git worktree add --detach /tmp/old 210638c && ln -s "$PWD/node_modules" /tmp/old/node_modules
  *   node --import tsx bench/reports/paired.ts --old /tmp/old --dir DIR [--reps 7] [--only REGEX]
  */
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ReportQueries, ReportQuerySpec } from '../../src/store/ports.ts';
@@ -46,7 +49,13 @@ const REPORTS: [ReportId, Record<string, string>][] = [
 ];
 const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? NaN;
 let mismatches = 0;
-console.log(`${'report'.padEnd(30)} range  old p50/p95  new p50/p95 (ms)`);
+/** Process CPU time (JS and DuckDB's threads), ms: what a loaded box turns into wall time. */
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+console.log(`${os.loadavg().map((l) => l.toFixed(2)).join(' ')} load at start`);
+console.log(`${'report'.padEnd(30)} range  old p50/p95  new p50/p95 (ms)  old CPU  new CPU p50 (ms)`);
 for (const [report, filters] of REPORTS.filter(([r]) => only.test(r))) {
   for (const days of [7, 30]) {
     const spec: ReportQuerySpec = {
@@ -58,13 +67,19 @@ for (const [report, filters] of REPORTS.filter(([r]) => only.test(r))) {
     };
     const to: number[] = [];
     const tn: number[] = [];
+    const co: number[] = [];
+    const cn: number[] = [];
     for (let r = 0; r <= reps; r++) {
       let t = performance.now();
+      let c = cpuMs();
       const a = await old.page('bench', spec, { offset: 0, limit: 1000 });
       const eo = performance.now() - t;
+      const ceo = cpuMs() - c;
       t = performance.now();
+      c = cpuMs();
       const b = await neu.page('bench', spec, { offset: 0, limit: 1000 });
       const en = performance.now() - t;
+      const cen = cpuMs() - c;
       if (JSON.stringify(a) !== JSON.stringify(b)) {
         mismatches++;
         console.log(`  answers differ: ${report} ${days}d`);
@@ -72,11 +87,14 @@ for (const [report, filters] of REPORTS.filter(([r]) => only.test(r))) {
       if (r > 0) {
         to.push(eo);
         tn.push(en);
+        co.push(ceo);
+        cn.push(cen);
       }
     }
     const cell = (xs: number[]): string => `${pct(xs, 50).toFixed(0)}/${pct(xs, 95).toFixed(0)}`.padStart(11);
-    console.log(`${report.padEnd(30)} ${`${days}d`.padStart(5)}  ${cell(to)}  ${cell(tn)}`);
+    console.log(`${report.padEnd(30)} ${`${days}d`.padStart(5)}  ${cell(to)}  ${cell(tn)}  ${pct(co, 50).toFixed(0).padStart(7)}  ${pct(cn, 50).toFixed(0).padStart(7)}`);
   }
 }
 console.log(mismatches === 0 ? 'every answer equal' : `${mismatches} answers differ`);
+console.log(`${os.loadavg().map((l) => l.toFixed(2)).join(' ')} load at end`);
 await store.close();

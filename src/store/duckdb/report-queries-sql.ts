@@ -590,7 +590,9 @@ function rmsGrouped(
   );
   const kept = top === undefined ? '' : `,\n  t AS MATERIALIZED (SELECT s.* FROM s SEMI JOIN b ON ${same('s', 'b')})`;
   const joins = distincts.map((_, i) => `LEFT JOIN d${i} ON ${same(`d${i}`, 'b')}`);
-  return `WITH s AS MATERIALIZED (SELECT ${keys.map(([e, n]) => `${e} AS ${n}`).join(', ')}, upn, doc_key, device_id, action, n, last FROM (${stream})),
+  // Only the columns used: the materialised rows of a month are the run's largest cost.
+  const cols = [...new Set([...distincts.map(([c]) => c), ...(/\baction\b/.test(aggs) ? ['action'] : []), 'n', 'last'])].join(', ');
+  return `WITH s AS MATERIALIZED (SELECT ${keys.map(([e, n]) => `${e} AS ${n}`).join(', ')}, ${cols} FROM (${stream})),
   b AS (SELECT ${names}, ${aggs} FROM s GROUP BY ALL ${top ?? ''})${kept}${ctes.map((c) => `,\n  ${c}`).join('')}
   SELECT b.*, ${distincts.map(([, alias], i) => `CAST(coalesce(d${i}.c, 0) AS INTEGER) AS ${alias}`).join(', ')}
   FROM b ${joins.join(' ')}`;
