@@ -117,6 +117,13 @@ describe('authlens CLI, no server', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout)).toEqual({ accepted: 1, duplicates: 1, rejected: [] });
   });
+
+  it('says plainly when a file cannot be read, and exits 1', () => {
+    const missing = authlens(['ingest', '--tenant', 'contoso', 'nope.ndjson']);
+    expect([missing.code, missing.stderr.trim()]).toEqual([1, 'authlens: cannot read nope.ndjson: no such file']);
+    const dir = authlens(['ingest', '--tenant', 'contoso', '.']);
+    expect([dir.code, dir.stderr.trim()]).toEqual([1, 'authlens: cannot read .: it is a directory; give a file']);
+  });
 });
 
 describe('authlens CLI while a server holds the data dir', () => {

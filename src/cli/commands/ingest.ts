@@ -4,7 +4,6 @@
  * the SPEC 10 shape. Exit: 0 all accepted, 2 some rejected (others kept), 1 error.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { INPUT_FORMATS, type InputFormat, type IngestSummary } from '../../schema/ingest.ts';
 import { CliError } from '../cli-error.ts';
@@ -12,6 +11,7 @@ import { globalOptions } from '../global-options.ts';
 import { createProgressLine } from '../progress.ts';
 import { withRuntime } from '../runtime.ts';
 import { cliIo } from '../io.ts';
+import { readableFileSize } from '../input-files.ts';
 
 interface IngestOptions {
   readonly tenant: string;
@@ -51,9 +51,7 @@ export function register(program: Command): void {
       let total: IngestSummary = { accepted: 0, duplicates: 0, rejected: [] };
       await withRuntime(g.dataDir, async (rt) => {
         for (const file of files) {
-          const size = file === '-' ? undefined : await stat(file).then((s) => s.size, () => {
-            throw new CliError(`cannot read ${file}: no such file`);
-          });
+          const size = file === '-' ? undefined : await readableFileSize(file);
           const input = file === '-' ? io.stdin : createReadStream(file);
           const progress = createProgressLine(io.stderr, size);
           try {
