@@ -123,7 +123,7 @@ export function generatePersonDay(ctx: DayContext, p: Person, day: number): void
   if (saas.length > 0 && rng.chance(0.3)) {
     for (const t of workTimes(rng, p, day, startH, lenH, rng.int(1, 2))) {
       const app = rng.pick(saas);
-      emitAppAccessPanel(ctx, p, t, app, where.desktopIp);
+      emitAppAccess(ctx, p, t, app, where.desktopIp, 'accessPanel');
     }
   }
   if (p.userType === 'member' && rng.chance(0.12)) emitRms(ctx, p, day, startH, lenH);
@@ -175,7 +175,7 @@ export function emitSignIn(
   );
 }
 
-function emitAppAccess(ctx: DayContext, p: Person, t: number, app: SimApp, ip: GeoIp): void {
+function emitAppAccess(ctx: DayContext, p: Person, t: number, app: SimApp, ip: GeoIp, accessType: 'sso' | 'accessPanel' = 'sso'): void {
   if (ctx.blocked(p.index, t)) return;
   ctx.emit({
     kind: 'appAccess',
@@ -185,23 +185,7 @@ function emitAppAccess(ctx: DayContext, p: Person, t: number, app: SimApp, ip: G
     userPrincipalName: p.upn,
     appId: app.appId,
     appDisplayName: app.displayName,
-    accessType: 'sso',
-    ipAddress: ip.ip,
-    source: 'simulator',
-  });
-}
-
-function emitAppAccessPanel(ctx: DayContext, p: Person, t: number, app: SimApp, ip: GeoIp): void {
-  if (ctx.blocked(p.index, t)) return;
-  ctx.emit({
-    kind: 'appAccess',
-    id: ctx.ids.next(),
-    createdDateTime: iso(t),
-    userId: p.id,
-    userPrincipalName: p.upn,
-    appId: app.appId,
-    appDisplayName: app.displayName,
-    accessType: 'accessPanel',
+    accessType,
     ipAddress: ip.ip,
     source: 'simulator',
   });
