@@ -41,6 +41,7 @@ export function createFilePortalUserStore(dataDir: string): PortalUserStore {
     return parsed.filter(isPortalUser);
   }
 
+  const forTenant = async (tenant: string): Promise<PortalUser[]> => (await load()).filter((u) => u.tenant === tenant);
   const same = (u: PortalUser, tenant: string, upn: string): boolean =>
     u.tenant === tenant && u.upn.toLowerCase() === upn.toLowerCase();
 
@@ -49,11 +50,9 @@ export function createFilePortalUserStore(dataDir: string): PortalUserStore {
       return (await load()).find((u) => same(u, tenant, upn));
     },
     async countForTenant(tenant) {
-      return (await this.list(tenant)).length;
+      return (await forTenant(tenant)).length;
     },
-    async list(tenant) {
-      return (await load()).filter((u) => u.tenant === tenant);
-    },
+    list: forTenant,
     put(user) {
       // Serialised: two puts must not each write the list the other has not seen.
       writing = writing.then(async () => {

@@ -29,6 +29,7 @@ export interface PortalUserStore {
 export function createMemoryPortalUserStore(): PortalUserStore {
   const users = new Map<string, PortalUser>();
   const k = (t: string, u: string): string => `${t}\u0000${u.toLowerCase()}`;
+  const forTenant = (tenant: string): PortalUser[] => [...users.values()].filter((u) => u.tenant === tenant);
   return {
     async get(tenant, upn) {
       return users.get(k(tenant, upn));
@@ -37,10 +38,10 @@ export function createMemoryPortalUserStore(): PortalUserStore {
       users.set(k(user.tenant, user.upn), user);
     },
     async countForTenant(tenant) {
-      return (await this.list(tenant)).length;
+      return forTenant(tenant).length;
     },
     async list(tenant) {
-      return [...users.values()].filter((u) => u.tenant === tenant);
+      return forTenant(tenant);
     },
   };
 }
