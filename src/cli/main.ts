@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands/index.ts';
 import type { CommandContext } from './command-context.ts';
 import { CliError } from './cli-error.ts';
+import type { CliLive } from '../api/deps.ts';
 import { captureCli, cliIo, type CapturedCli } from './io.ts';
 
 export function buildProgram(): Command {
@@ -40,16 +41,20 @@ export async function runCli(argv: readonly string[]): Promise<number> {
 }
 
 /** Runs the CLI with its output captured (the server's operator channel, tests). */
-export function runCliCaptured(argv: readonly string[], stdin?: AsyncIterable<Buffer>): Promise<CapturedCli> {
-  return captureCli(async () => {
-    cliIo().exitCode = await runCli(argv);
-  }, stdin);
+export function runCliCaptured(argv: readonly string[], stdin?: AsyncIterable<Buffer>, live?: CliLive): Promise<CapturedCli> {
+  return captureCli(
+    async () => {
+      cliIo().exitCode = await runCli(argv);
+    },
+    stdin,
+    live,
+  );
 }
 
 /** Process entry: forwards to a running server that holds the data dir, else runs here. */
 export async function main(argv: readonly string[]): Promise<number> {
   const { forwardToRunningServer } = await import('./remote.ts');
-  const forwarded = await forwardToRunningServer(argv);
+  const forwarded = await forwardToRunningServer(argv, buildProgram());
   if (forwarded !== undefined) return forwarded;
   return runCli(argv);
 }

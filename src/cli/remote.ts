@@ -5,15 +5,18 @@
  * <dataDir>/server.json, readable only by the data dir's owner) and prints
  * what the server's run of the same command printed. See docs/adr/0002-cli-through-running-server.md.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { Command, Option } from 'commander';
+import { STDERR_TTY_HEADER } from '../api/routes/v1/operator.ts';
 import { readServerInfo } from '../api/server-info.ts';
 import { cliIo } from './io.ts';
 
 /** Commands that never touch the data dir run locally even while a server runs. */
 const LOCAL_ONLY = new Set(['simulate', 'reports', 'help', 'start']);
-/** Options whose value is a path the server must see absolute. */
-const PATH_OPTIONS = new Set(['--out', '--tls-cert', '--tls-key']);
+/** Options whose value is a local path the server must see absolute. */
+const PATH_OPTIONS = new Set(['--data-dir', '--out', '--tls-cert', '--tls-key']);
+/** Positional arguments that name local files: "<command path> <argument name>" as registered with commander. */
+const PATH_ARGUMENTS = new Set(['ingest files', 'directory import files', 'leaks import file', 'lists add source']);
 
 export function dataDirOf(argv: readonly string[]): string {
   for (let i = 0; i < argv.length; i++) {
@@ -36,15 +39,64 @@ function commandOf(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** Makes file arguments absolute, since the server's working directory is not ours. */
-export function absolutisePaths(argv: readonly string[], cwd: string): string[] {
+function findOption(cmd: Command, flag: string): Option | undefined {
+  for (let c: Command | null = cmd; c !== null; c = c.parent) {
+    const o = c.options.find((x) => x.long === flag || x.short === flag);
+    if (o !== undefined) return o;
+  }
+  return undefined;
+}
+
+const isUrl = (v: string): boolean => /^https?:\/\//i.test(v);
+
+/**
+ * Makes the file arguments absolute, since the server's working directory is
+ * not ours. Which tokens are files comes from the command's own definition
+ * (its options and arguments), never from what happens to exist here: a
+ * tenant called like a local folder stays a tenant id.
+ */
+export function absolutisePaths(argv: readonly string[], cwd: string, program: Command): string[] {
   const out: string[] = [];
+  let cmd = program;
+  const words: string[] = [];
+  let positional = 0;
+  let onlyPositionals = false;
+  const resolve = (v: string): string => (v === '-' || v === '' || isUrl(v) ? v : path.resolve(cwd, v));
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
-    const prev = argv[i - 1] ?? '';
-    if (prev === '--data-dir' || PATH_OPTIONS.has(prev)) out.push(path.resolve(cwd, a));
-    else if (a !== '-' && !a.startsWith('-') && existsSync(path.resolve(cwd, a)) && i > 0) out.push(path.resolve(cwd, a));
-    else out.push(a);
+    if (!onlyPositionals && a === '--') {
+      onlyPositionals = true;
+      out.push(a);
+      continue;
+    }
+    if (!onlyPositionals && a.startsWith('-') && a.length > 1) {
+      const eq = a.indexOf('=');
+      const flag = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+      const isPath = PATH_OPTIONS.has(flag);
+      if (eq > 0 && a.startsWith('--')) {
+        out.push(isPath ? `${flag}=${resolve(a.slice(eq + 1))}` : a);
+        continue;
+      }
+      out.push(a);
+      const o = findOption(cmd, flag);
+      if (o !== undefined && (o.required || o.optional) && i + 1 < argv.length) {
+        i++;
+        const v = argv[i] ?? '';
+        out.push(isPath ? resolve(v) : v);
+      }
+      continue;
+    }
+    const sub = positional === 0 ? cmd.commands.find((c) => c.name() === a || c.aliases().includes(a)) : undefined;
+    if (sub !== undefined && !onlyPositionals) {
+      cmd = sub;
+      words.push(a);
+      out.push(a);
+      continue;
+    }
+    const args = cmd.registeredArguments;
+    const arg = args[Math.min(positional, args.length - 1)];
+    positional++;
+    out.push(arg !== undefined && PATH_ARGUMENTS.has(`${words.join(' ')} ${arg.name()}`) ? resolve(a) : a);
   }
   return out;
 }
@@ -56,27 +108,81 @@ async function readAll(input: AsyncIterable<Buffer | string>): Promise<string> {
 }
 
 /** Runs argv on the server holding its data dir; undefined when no live server holds it. */
-export async function forwardToRunningServer(argv: readonly string[]): Promise<number | undefined> {
+export async function forwardToRunningServer(argv: readonly string[], program: Command): Promise<number | undefined> {
   const command = commandOf(argv);
   if (command === undefined || LOCAL_ONLY.has(command) || argv.includes('--help') || argv.includes('-h')) return undefined;
   const info = await readServerInfo(dataDirOf(argv));
   if (info === undefined) return undefined;
   const io = cliIo();
-  const args = absolutisePaths(argv, process.cwd());
+  const args = absolutisePaths(argv, process.cwd(), program);
   // The operator channel takes stdin as text in the JSON body: fine for the sizes a CLI pipes in.
   const stdin = args.includes('-') ? await readAll(process.stdin) : undefined;
   const res = await fetch(new URL('/api/v1/operator/cli', info.url), {
     method: 'POST',
-    headers: { authorization: `Bearer ${info.operatorToken}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${info.operatorToken}`,
+      'content-type': 'application/json',
+      accept: 'application/x-ndjson, application/json',
+      [STDERR_TTY_HEADER]: process.stderr.isTTY === true ? '1' : '0',
+    },
     body: JSON.stringify(stdin === undefined ? { argv: args } : { argv: args, stdin }),
   }).catch(() => undefined);
   if (res === undefined) return undefined; // the server died: its lock went with it, run locally
-  const body = (await res.json().catch(() => undefined)) as { exitCode?: number; stdout?: string; stderr?: string } | undefined;
-  if (!res.ok || body === undefined || typeof body.exitCode !== 'number') {
-    io.stderr.write(`authlens: the server at ${info.url} holding this data dir refused the command (HTTP ${res.status})\n`);
+  if (!res.ok || res.body === null) {
+    const why = await res.json().then((b: unknown) => (b as { error?: { message?: unknown } } | null)?.error?.message, () => undefined);
+    io.stderr.write(
+      `authlens: the server at ${info.url} holding this data dir refused the command (HTTP ${res.status}${typeof why === 'string' ? `: ${why}` : ''})\n`,
+    );
     return 1;
   }
-  io.stdout.write(body.stdout ?? '');
-  io.stderr.write(body.stderr ?? '');
-  return body.exitCode;
+  if (!(res.headers.get('content-type') ?? '').includes('application/x-ndjson')) {
+    // A server from before the streamed answer: everything at once.
+    const body = (await res.json().catch(() => undefined)) as { exitCode?: unknown; stdout?: unknown; stderr?: unknown } | undefined;
+    if (body === undefined || typeof body.exitCode !== 'number') {
+      io.stderr.write(`authlens: the server at ${info.url} gave an answer this CLI cannot read; restart it with this version\n`);
+      return 1;
+    }
+    io.stdout.write(typeof body.stdout === 'string' ? body.stdout : '');
+    io.stderr.write(typeof body.stderr === 'string' ? body.stderr : '');
+    return body.exitCode;
+  }
+  const exitCode = await relayFrames(res.body, io);
+  if (exitCode === undefined) {
+    io.stderr.write(`authlens: the server at ${info.url} stopped before the command finished; run it again (loads are idempotent)\n`);
+    return 1;
+  }
+  return exitCode;
+}
+
+/** Writes the server's output frames as they arrive; the exit code, or undefined when the answer broke off. */
+export async function relayFrames(
+  body: AsyncIterable<Uint8Array>,
+  io: { readonly stdout: { write(s: string): unknown }; readonly stderr: { write(s: string): unknown } },
+): Promise<number | undefined> {
+  const decoder = new TextDecoder();
+  let pending = '';
+  let exitCode: number | undefined;
+  const handle = (line: string): void => {
+    if (line === '') return;
+    const f = JSON.parse(line) as { stdout?: unknown; stderr?: unknown; exitCode?: unknown };
+    if (typeof f.stdout === 'string') io.stdout.write(f.stdout);
+    else if (typeof f.stderr === 'string') io.stderr.write(f.stderr);
+    else if (typeof f.exitCode === 'number') exitCode = f.exitCode;
+  };
+  try {
+    for await (const chunk of body) {
+      pending += decoder.decode(chunk, { stream: true });
+      let nl = pending.indexOf('\n');
+      while (nl >= 0) {
+        handle(pending.slice(0, nl));
+        pending = pending.slice(nl + 1);
+        nl = pending.indexOf('\n');
+      }
+    }
+    handle(pending + decoder.decode());
+  } catch {
+    // A connection cut (server stopped) or a torn last line: what arrived was written; no exit code.
+    return undefined;
+  }
+  return exitCode;
 }

@@ -5,7 +5,7 @@
  * (idempotent), then do the same while a server holds the data dir.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,11 +38,14 @@ const directory = {
   roles: [{ id: 'r1', displayName: 'Global Administrator', roleTemplateId: '62e90394-69f5-4237-9190-012177145e10', memberIds: ['u1'] }],
 };
 
+// Two days ago at a whole hour: inside the default 30-day retention whenever the suite runs.
+const BASE_MS = Math.floor((Date.now() - 2 * 86_400_000) / 3_600_000) * 3_600_000;
+
 function signIn(id: string, minute: number, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({
     kind: 'signIn',
     id,
-    createdDateTime: new Date(Date.UTC(2026, 10, 20, 9, minute)).toISOString(),
+    createdDateTime: new Date(BASE_MS + minute * 60_000).toISOString(),
     userPrincipalName: 'alice@contoso.example',
     ipAddress: '81.2.69.160',
     isInteractive: true,
@@ -118,6 +121,30 @@ describe('authlens CLI, no server', () => {
     expect(JSON.parse(again.stdout)).toEqual({ accepted: 1, duplicates: 1, rejected: [] });
   });
 
+  it('refuses events older than the tenant\'s retention, naming it, and keeps the recent ones', () => {
+    const old = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    const r = authlens(['--json', 'ingest', '--tenant', 'contoso', '-'], `${signIn('old-1', 0, { createdDateTime: old })}\n${signIn('s6', 6)}\n`);
+    expect(r.code, r.stderr).toBe(2);
+    const summary = JSON.parse(r.stdout) as { accepted: number; rejected: { line: number; field: string; reason: string }[] };
+    expect(summary.accepted).toBe(1);
+    expect(summary.rejected).toHaveLength(1);
+    expect(summary.rejected[0]).toMatchObject({ line: 1, field: '/createdDateTime' });
+    expect(summary.rejected[0]?.reason).toMatch(/^older than tenant contoso's retention of 30 days \(before \d{4}-.*Z\), so it would be purged/);
+  });
+
+  it('keeps those events once the operator raises the retention with tenant set', () => {
+    const set = authlens(['tenant', 'set', 'contoso', '--retention-days', '90']);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toMatch(/^updated contoso\t.*retention 90d/);
+    const old = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    const r = authlens(['--json', 'ingest', '--tenant', 'contoso', '-'], `${signIn('old-1', 0, { createdDateTime: old })}\n`);
+    expect([r.code, JSON.parse(r.stdout)]).toEqual([0, { accepted: 1, duplicates: 0, rejected: [] }]);
+    const nothing = authlens(['tenant', 'set', 'contoso']);
+    expect([nothing.code, nothing.stderr.trim()]).toEqual([1, 'authlens: nothing to change: give --name, --edition, --rms/--no-rms or --retention-days']);
+    const shorter = authlens(['tenant', 'set', 'contoso', '--retention-days', '30', '--no-rms']);
+    expect(shorter.stdout).toContain('older than 30 days are deleted at the next purge');
+  });
+
   it('says plainly when a file cannot be read, and exits 1', () => {
     const missing = authlens(['ingest', '--tenant', 'contoso', 'nope.ndjson']);
     expect([missing.code, missing.stderr.trim()]).toEqual([1, 'authlens: cannot read nope.ndjson: no such file']);
@@ -145,6 +172,15 @@ describe('authlens CLI while a server holds the data dir', () => {
     const key = JSON.parse(k.stdout) as Record<string, string>;
     expect(Object.keys(key).sort()).toEqual(['id', 'key', 'role', 'tenant']);
     expect(key).toMatchObject({ role: 'reports-reader', tenant: 'contoso' });
+  });
+
+  it('takes a tenant id that a folder in the working directory also has as its name', async () => {
+    await mkdir(path.join(dir, 'fabrikam'));
+    const r = await authlensAsync(['tenant', 'create', 'fabrikam', '--edition', 'premium']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("authlens tenant opt-in fabrikam");
+    const list = await authlensAsync(['--json', 'tenant', 'list']);
+    expect((JSON.parse(list.stdout) as { id: string }[]).map((t) => t.id)).toContain('fabrikam');
   });
 
   it('the printed key reads the tenant over HTTP and nothing of another tenant', async () => {
