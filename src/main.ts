@@ -13,7 +13,6 @@ import { createFilePortalUserStore } from './directory/portal-users-file.ts';
 import { ensureFirstGlobalAdmin } from './directory/bootstrap-admin.ts';
 import { DEMO_TENANT, seedDemoTenant } from './demo-tenant.ts';
 import { withSharedRuntime } from './cli/runtime.ts';
-import type { CapturedCli } from './cli/io.ts';
 import type { RunCli } from './api/deps.ts';
 import { purgeExpired, scheduleRetention, type ReportsJob } from './reports/retention.ts';
 
@@ -29,7 +28,7 @@ export interface RunningServer {
 export interface StartOptions {
   log(line: string): void;
   /** Runs a CLI command with captured output (the operator channel); handed in by the CLI so the server imports no command. */
-  readonly runCli?: (argv: readonly string[], stdin?: AsyncIterable<Buffer>) => Promise<CapturedCli>;
+  readonly runCli?: RunCli;
   /** Simulated demo size; defaults to SPEC 9's realistic month. */
   readonly demo?: { readonly users: number; readonly days: number; readonly seed: number };
 }
@@ -108,7 +107,7 @@ export async function startServer(config: Config, opts: StartOptions): Promise<R
 
 /** The operator channel's runner: commands share the server's open runtime instead of opening the locked file. */
 function runCliIn(runtime: Runtime, run: NonNullable<StartOptions['runCli']>): RunCli {
-  return (argv, stdin) => withSharedRuntime(runtime, () => run(argv, stdin));
+  return (argv, stdin, live) => withSharedRuntime(runtime, () => run(argv, stdin, live));
 }
 
 /** TLS material for Fastify's https option. */

@@ -95,29 +95,70 @@ describe('buildApp basics', () => {
   });
 
   it('runs CLI commands over the operator channel and answers 503 when it is not wired', async () => {
-    const seen: Array<{ argv: string[]; stdin: string | undefined }> = [];
+    const seen: Array<{ argv: readonly string[]; stdin: string | undefined; tty: boolean | undefined }> = [];
     t = await createTestApp({
       deps: {
-        runCli: async (argv, stdin) => {
+        runCli: async (argv, stdin, live) => {
           let text: string | undefined;
           if (stdin !== undefined) {
             text = '';
             for await (const c of stdin) text += c.toString('utf8');
           }
-          seen.push({ argv, stdin: text });
-          return { exitCode: 2, stdout: 'out', stderr: 'err' };
+          seen.push({ argv, stdin: text, tty: live?.stderrIsTTY });
+          live?.write('stderr', '10 records\r');
+          live?.write('stdout', 'out\n');
+          return { exitCode: 2, stdout: 'out\n', stderr: '10 records\r' };
         },
       },
     });
     const op = { authorization: `Bearer ${OPERATOR_TOKEN}` };
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/operator/cli', headers: op, payload: { argv: ['tenant', 'list'], stdin: '{"a":1}' } });
-    expect(res.json()).toEqual({ exitCode: 2, stdout: 'out', stderr: 'err' });
-    expect(seen).toEqual([{ argv: ['tenant', 'list'], stdin: '{"a":1}' }]);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/operator/cli',
+      headers: { ...op, accept: 'application/x-ndjson', 'x-authlens-stderr-tty': '1' },
+      payload: { argv: ['tenant', 'list'], stdin: '{"a":1}' },
+    });
+    expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
+    // Output frames in the order the command wrote them, the exit code last.
+    expect(res.body.split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown)).toEqual([
+      { stderr: '10 records\r' },
+      { stdout: 'out\n' },
+      { exitCode: 2 },
+    ]);
+    // A CLI from before the stream gets one JSON answer.
+    const whole = await t.app.inject({ method: 'POST', url: '/api/v1/operator/cli', headers: op, payload: { argv: ['tenant', 'list'] } });
+    expect(whole.json()).toEqual({ exitCode: 2, stdout: 'out\n', stderr: '10 records\r' });
+    expect(seen).toEqual([
+      { argv: ['tenant', 'list'], stdin: '{"a":1}', tty: true },
+      { argv: ['tenant', 'list'], stdin: undefined, tty: undefined },
+    ]);
     await t.app.close();
     t = await createTestApp();
     const unwired = await t.app.inject({ method: 'POST', url: '/api/v1/operator/cli', headers: op, payload: { argv: [] } });
     expect(unwired.statusCode).toBe(503);
     expect((unwired.json() as { error: { code: string } }).error.code).toBe('serviceUnavailable');
+  });
+
+  it('ends a streamed operator answer with exit code 1 and the reason when the command throws', async () => {
+    t = await createTestApp({
+      deps: {
+        runCli: async (_argv, _stdin, live) => {
+          live?.write('stdout', 'half\n');
+          throw new Error('disk full');
+        },
+      },
+    });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/operator/cli',
+      headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, accept: 'application/x-ndjson' },
+      payload: { argv: ['ingest'] },
+    });
+    expect(res.body.split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown)).toEqual([
+      { stdout: 'half\n' },
+      { stderr: 'authlens: disk full\n' },
+      { exitCode: 1 },
+    ]);
   });
 
   it('refuses the operator token when the server has none configured', async () => {

@@ -27,8 +27,14 @@ export interface CliResult {
   readonly stdout: string;
   readonly stderr: string;
 }
+/** Where a command's output also goes as it is written: the operator channel streams it to the waiting CLI. */
+export interface CliLive {
+  write(stream: 'stdout' | 'stderr', chunk: string): void;
+  /** The CLI's stderr is a terminal: commands draw their progress line. */
+  readonly stderrIsTTY?: boolean;
+}
 /** Runs an `authlens` command in the server process (operator channel, SPEC 10 CLI while the server holds the DB). */
-export type RunCli = (argv: string[], stdin?: AsyncIterable<Buffer>) => Promise<CliResult>;
+export type RunCli = (argv: readonly string[], stdin?: AsyncIterable<Buffer>, live?: CliLive) => Promise<CliResult>;
 
 export interface ApiDeps {
   readonly config: Config;

@@ -1,7 +1,7 @@
 /** What the program hands every command's register function besides the program itself. */
-import type { CapturedCli } from './io.ts';
+import type { RunCli } from '../api/deps.ts';
 
 export interface CommandContext {
   /** Runs another command with captured output: `start` hands it to the server for the operator channel. */
-  runCliCaptured(argv: readonly string[], stdin?: AsyncIterable<Buffer>): Promise<CapturedCli>;
+  readonly runCliCaptured: RunCli;
 }

@@ -5,6 +5,7 @@
  * concurrent commands and the server's own logs never mix.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { CliLive } from '../api/deps.ts';
 
 export interface CliStreams {
   readonly stdout: { write(chunk: string): unknown };
@@ -46,16 +47,28 @@ export interface CapturedCli {
   readonly stderr: string;
 }
 
-/** Runs fn with its CLI output captured into strings. */
+/** Runs fn with its CLI output captured into strings (and handed to `live` as it comes). */
 export async function captureCli(
   fn: () => Promise<void>,
   stdin: AsyncIterable<Buffer> = (async function* () {})(),
+  live?: CliLive,
 ): Promise<CapturedCli> {
   let out = '';
   let err = '';
   const streams: CliStreams = {
-    stdout: { write: (c: string) => (out += c) },
-    stderr: { write: (c: string) => (err += c), isTTY: false },
+    stdout: {
+      write: (c: string) => {
+        out += c;
+        live?.write('stdout', c);
+      },
+    },
+    stderr: {
+      write: (c: string) => {
+        err += c;
+        live?.write('stderr', c);
+      },
+      isTTY: live?.stderrIsTTY === true,
+    },
     stdin,
     exitCode: 0,
   };
