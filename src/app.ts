@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.ts';
 import type { IngestSummary, InputFormat } from './schema/ingest.ts';
-import type { AuthEvent } from './schema/events.ts';
+import { eventTime, eventTimeField, type AuthEvent } from './schema/events.ts';
 import type { EnrichedEvent } from './schema/enrichment.ts';
 import type { TenantId } from './schema/tenants.ts';
 import type { Detection } from './schema/detections.ts';
@@ -15,6 +15,7 @@ import { openDuckDbStore, type DuckDbStore } from './store/duckdb/open.ts';
 import { createIngestPipeline, type IngestProgress } from './ingest/pipeline.ts';
 import type { IngestInput } from './ingest/read-records.ts';
 import { isReportingEnabled } from './directory/tenants.ts';
+import { retentionCutoff } from './reports/retention.ts';
 import { buildApp } from './api/build-app.ts';
 import type { ApiDeps } from './api/deps.ts';
 import { loadEnrichment, type Enrichment } from './enrich/load.ts';
@@ -109,9 +110,15 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     const t = await store.control.getTenant(tenant);
     if (t === undefined) throw new IngestRefusedError('tenantNotFound', `tenant '${tenant}' does not exist`);
     if (!isReportingEnabled(t)) throw new IngestRefusedError('reportingNotEnabled', REPORTING_NOT_ENABLED);
+    // Events the retention purge would delete within the hour are refused up front, so a load of an old
+    // export says why it is not in the reports instead of vanishing (SPEC 3 retention).
+    const cutoff = retentionCutoff(new Date(), t.retentionDays);
+    const cutoffMs = Date.parse(cutoff);
+    const tooOld = `older than tenant ${tenant}'s retention of ${t.retentionDays} days (before ${cutoff}), so it would be purged; to keep older events: authlens tenant set ${tenant} --retention-days N`;
     return pipeline.ingest(
       input,
       {
+        admit: (e) => (Date.parse(eventTime(e)) < cutoffMs ? { field: `/${eventTimeField(e.kind)}`, reason: tooOld } : undefined),
         enrich: (e: AuthEvent): EnrichedEvent => enrichment.enrich(tenant, e),
         append: (events) => store.events.appendEvents(tenant, events),
         afterAppend: async (stored) => storeDetections(tenant, await detection.onEvents(tenant, stored)),

@@ -57,6 +57,17 @@ describe('API over DuckDB', () => {
       expect((await app.inject({ method: 'GET', url: '/api/v1/tenants/fabrikam', headers: { authorization: `Bearer ${reader.key}` } })).statusCode).toBe(200);
       expect((await app.inject({ method: 'GET', url: '/api/v1/tenants/other', headers: { authorization: `Bearer ${reader.key}` } })).statusCode).toBe(404);
       expect((await app.inject({ method: 'DELETE', url: `/api/v1/tenants/fabrikam/keys/${reader.id}`, headers: h })).statusCode).toBe(204);
+
+      // Licence and retention are the operator's: the tenant's own global admin cannot raise them.
+      const patch = (headers: Record<string, string>, url: string, payload: Record<string, unknown>) => app.inject({ method: 'PATCH', url, headers, payload });
+      expect((await patch(h, '/api/v1/tenants/fabrikam', { retentionDays: 365 })).statusCode).toBe(401);
+      const changed = await patch(op, '/api/v1/tenants/fabrikam', { retentionDays: 365, rms: true });
+      expect(changed.json()).toMatchObject({ id: 'fabrikam', edition: 'premium', rms: true, retentionDays: 365, optedInBy: 'AdeleV@fabrikam.example' });
+      expect(await store.control.getTenant('fabrikam')).toMatchObject({ rms: true, retentionDays: 365 });
+      expect((await store.control.getTenant('other'))?.retentionDays).toBe(30);
+      expect((await patch(op, '/api/v1/tenants/fabrikam', {})).statusCode).toBe(400);
+      expect((await patch(op, '/api/v1/tenants/fabrikam', { retentionDays: 0 })).statusCode).toBe(400);
+      expect((await patch(op, '/api/v1/tenants/nobody', { edition: 'basic' })).statusCode).toBe(404);
       await app.close();
 
       const again = await buildApp({ config: loadConfig({ logLevel: 'silent', dataDir: dir }, {}), store, ingest: async () => ({ accepted: 0, duplicates: 0, rejected: [] }) });

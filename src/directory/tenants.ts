@@ -19,6 +19,16 @@ export type CreateTenantResult =
   | { readonly ok: true; readonly tenant: Tenant }
   | { readonly ok: false; readonly reason: 'invalidId' | 'exists' };
 
+/** What an operator may change after creation: the licence (edition, RMS), the name and the retention. */
+export interface TenantChanges {
+  readonly name?: string;
+  readonly edition?: Edition;
+  readonly rms?: boolean;
+  readonly retentionDays?: number;
+}
+
+export type UpdateTenantResult = { readonly ok: true; readonly tenant: Tenant } | { readonly ok: false; readonly reason: 'notFound' };
+
 export type OptInResult =
   | { readonly ok: true; readonly tenant: Tenant }
   | { readonly ok: false; readonly reason: 'notFound' | 'notGlobalAdmin' };
@@ -27,6 +37,8 @@ export interface TenantService {
   create(input: NewTenantInput): Promise<CreateTenantResult>;
   get(id: string): Promise<Tenant | undefined>;
   list(): Promise<Tenant[]>;
+  /** Changes name, edition, RMS or retention; a shorter retention takes effect at the next hourly purge. */
+  update(id: string, changes: TenantChanges): Promise<UpdateTenantResult>;
   /** Records who opted in and when; refused unless `by` is a licensed global admin of the tenant's directory. */
   optIn(id: string, by: string): Promise<OptInResult>;
 }
@@ -56,6 +68,17 @@ export function createTenantService(control: ControlStore, now: () => Date = () 
     },
     list() {
       return control.listTenants();
+    },
+    async update(id, changes) {
+      const tenant = await control.getTenant(id);
+      if (tenant === undefined) return { ok: false, reason: 'notFound' };
+      const patch: { -readonly [K in keyof TenantChanges]: TenantChanges[K] } = {};
+      if (changes.name !== undefined) patch.name = changes.name;
+      if (changes.edition !== undefined) patch.edition = changes.edition;
+      if (changes.rms !== undefined) patch.rms = changes.rms;
+      if (changes.retentionDays !== undefined) patch.retentionDays = changes.retentionDays;
+      if (Object.keys(patch).length > 0) await control.updateTenant(id, patch);
+      return { ok: true, tenant: { ...tenant, ...patch } };
     },
     async optIn(id, by) {
       const tenant = await control.getTenant(id);

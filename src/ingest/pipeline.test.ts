@@ -42,6 +42,22 @@ describe('ingest pipeline', () => {
     expect(sink.stored.map((e) => e.id)).toEqual(['si-1', 'si-2', 'au-1', 'ap-1']);
   });
 
+  it('rejects a valid record the sink does not admit, with its line, and never stores or dedupes it', async () => {
+    const sink = { ...memorySink(), admit: (e: { id: string }) => (e.id.startsWith('old') ? { field: '/createdDateTime', reason: 'too old' } : undefined) };
+    const s = await createIngestPipeline({ limits }).ingest(ndjson([signIn('a'), signIn('old-1'), signIn('b'), signIn('old-1')]), sink, {
+      format: 'native',
+    });
+    expect(s).toEqual({
+      accepted: 2,
+      duplicates: 0,
+      rejected: [
+        { line: 2, field: '/createdDateTime', reason: 'too old' },
+        { line: 4, field: '/createdDateTime', reason: 'too old' },
+      ],
+    });
+    expect(sink.stored.map((e) => e.id)).toEqual(['a', 'b']);
+  });
+
   it('appends in batches as they fill and calls afterAppend with only the new events', async () => {
     const sink = memorySink();
     const pipeline = createIngestPipeline({ limits, batchSize: 3 });

@@ -15,6 +15,8 @@ import { readRecordBatches, type IngestInput } from './read-records.ts';
 
 /** Given by the composition root, bound to one tenant. */
 export interface IngestSink {
+  /** A rule a valid record can still fail (the tenant's retention): its rejection, or undefined to keep it. */
+  admit?(event: AuthEvent): { readonly field: string; readonly reason: string } | undefined;
   enrich(event: AuthEvent): EnrichedEvent;
   /** EventStore.appendEvents bound to the tenant; durable when resolved. */
   append(events: readonly EnrichedEvent[]): Promise<AppendResult>;
@@ -178,6 +180,11 @@ export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipelin
             const r = adapt(raw);
             if (!r.ok) {
               addRejection({ line: raw.line, field: r.field, reason: r.reason });
+              continue;
+            }
+            const refused = sink.admit?.(r.event);
+            if (refused !== undefined) {
+              addRejection({ line: raw.line, field: refused.field, reason: refused.reason });
               continue;
             }
             // The same (kind, id) twice in one batch: the store would see both as new.

@@ -357,6 +357,24 @@ export const AuthEvent = Type.Union([
 export type AuthEvent = Static<typeof AuthEvent>;
 
 /** The time an event happened, whatever its kind calls it. */
+/** The name of the field eventTime reads, for messages about it. */
+export function eventTimeField(kind: EventKind): 'createdDateTime' | 'activityDateTime' | 'detectedDateTime' | 'riskLastUpdatedDateTime' {
+  switch (kind) {
+    case 'signIn':
+    case 'appAccess':
+    case 'rmsAccess':
+      return 'createdDateTime';
+    case 'directoryAudit':
+    case 'provisioning':
+    case 'passwordRollover':
+      return 'activityDateTime';
+    case 'riskDetection':
+      return 'detectedDateTime';
+    case 'riskyUser':
+      return 'riskLastUpdatedDateTime';
+  }
+}
+
 export function eventTime(e: AuthEvent): IsoTime {
   switch (e.kind) {
     case 'signIn':

@@ -1,5 +1,5 @@
 /**
- * `authlens tenant create|opt-in|list` (SPEC 10). Creating tenants is a
+ * `authlens tenant create|set|opt-in|list` (SPEC 10; `set` is ours: licence and retention change after creation). Creating tenants is a
  * deployment operator's act: whoever can run the CLI on the data dir (or
  * holds the server's operator token) is that operator.
  */
@@ -40,8 +40,15 @@ function describe(t: Tenant): string {
   return `${t.id}\t${t.name}\t${t.edition}${t.rms ? '+rms' : ''}\tretention ${t.retentionDays}d\t${opted}`;
 }
 
+interface SetOptions {
+  readonly name?: string;
+  readonly edition?: string;
+  readonly rms?: boolean;
+  readonly retentionDays?: string;
+}
+
 export function register(program: Command): void {
-  const tenant = program.command('tenant').description('create tenants, opt them in to reporting, list them');
+  const tenant = program.command('tenant').description('create tenants, change them, opt them in to reporting, list them');
 
   tenant
     .command('create')
@@ -82,6 +89,41 @@ export function register(program: Command): void {
           }
           io.stdout.write(`next: authlens directory import --tenant ${id} FILE, then authlens tenant opt-in ${id} --by UPN\n`);
           if (password === undefined) io.stdout.write(`portal sign-in: authlens portal-users set --tenant ${id} --upn UPN (prints a one-time password)\n`);
+        }
+      });
+    });
+
+  tenant
+    .command('set')
+    .description("change a tenant's name, edition, RMS add-on or retention")
+    .argument('<id>', 'tenant id')
+    .option('--name <name>', 'display name')
+    .option('--edition <edition>', `edition: ${EDITIONS.join('|')}`)
+    .option('--rms', 'add the Rights Management add-on (RMS reports)')
+    .option('--no-rms', 'remove the Rights Management add-on')
+    .option('--retention-days <days>', 'how long events are kept; a shorter retention purges older events within the hour')
+    .action(async (id: string, opts: SetOptions, cmd: Command) => {
+      const g = globalOptions(cmd);
+      const io = cliIo();
+      const changes = {
+        ...(opts.name !== undefined ? { name: opts.name } : {}),
+        ...(opts.edition !== undefined ? { edition: parseEdition(opts.edition) } : {}),
+        ...(opts.rms !== undefined ? { rms: opts.rms } : {}),
+        ...(opts.retentionDays !== undefined ? { retentionDays: parseRetention(opts.retentionDays) } : {}),
+      };
+      if (Object.keys(changes).length === 0) throw new CliError('nothing to change: give --name, --edition, --rms/--no-rms or --retention-days');
+      await withRuntime(g.dataDir, async (rt) => {
+        const service = createTenantService(rt.store.control);
+        const before = await service.get(id);
+        const r = await service.update(id, changes);
+        if (!r.ok || before === undefined) throw new CliError(`tenant '${id}' does not exist`);
+        if (g.json) {
+          io.stdout.write(`${JSON.stringify(r.tenant)}\n`);
+          return;
+        }
+        io.stdout.write(`updated ${describe(r.tenant)}\n`);
+        if (r.tenant.retentionDays < before.retentionDays) {
+          io.stdout.write(`events and detections older than ${r.tenant.retentionDays} days are deleted at the next purge (within the hour, and at server start)\n`);
         }
       });
     });

@@ -11,16 +11,14 @@ import { principalOf } from '../../principal.ts';
 import type { RouteOptionsOf } from '../../services.ts';
 import { ALL_ROLES, TenantParams } from './common.ts';
 
-const CreateTenantBody = Type.Object(
-  {
-    id: TenantId,
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    edition: Type.Optional(Edition),
-    rms: Type.Optional(Type.Boolean()),
-    retentionDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
-  },
-  { additionalProperties: false },
-);
+const TenantSettings = {
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  edition: Type.Optional(Edition),
+  rms: Type.Optional(Type.Boolean()),
+  retentionDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+};
+const CreateTenantBody = Type.Object({ id: TenantId, ...TenantSettings }, { additionalProperties: false });
+const UpdateTenantBody = Type.Object(TenantSettings, { additionalProperties: false, minProperties: 1 });
 
 const OptInBody = Type.Object(
   {
@@ -71,6 +69,26 @@ export async function tenantRoutes(app: FastifyInstance, { services }: RouteOpti
       const t = await services.tenants.get(tenant);
       if (t === undefined) throw new ApiError(404, 'notFound', `tenant '${tenant}' not found`);
       return t;
+    },
+  );
+  app.patch(
+    '/api/v1/tenants/:tenant',
+    {
+      config: { access: 'operator' },
+      schema: {
+        summary: 'Change a tenant\'s name, edition, RMS add-on or retention (deployment operator only)',
+        description: 'A shorter retention deletes the events and detections outside it at the next hourly purge.',
+        tags: ['tenants'],
+        params: TenantParams,
+        body: UpdateTenantBody,
+        response: { 200: Tenant },
+      },
+    },
+    async (request) => {
+      const { tenant } = request.params as Static<typeof TenantParams>;
+      const r = await services.tenants.update(tenant, request.body as Static<typeof UpdateTenantBody>);
+      if (!r.ok) throw new ApiError(404, 'notFound', `tenant '${tenant}' not found`);
+      return r.tenant;
     },
   );
   app.post(
