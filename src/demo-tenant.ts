@@ -60,7 +60,8 @@ export async function seedDemoTenant(rt: Runtime, opts: DemoSeedOptions): Promis
   writeSimulation(world, labelsDir, { includeEvents: false });
 
   const tenants = createTenantService(rt.store.control);
-  await tenants.create({ id: DEMO_TENANT, name: 'Contoso (demo)', edition: 'premium', rms: true });
+  // A day beyond the simulated month: its first minutes would otherwise fall out of the retention while the month loads.
+  await tenants.create({ id: DEMO_TENANT, name: 'Contoso (demo)', edition: 'premium', rms: true, retentionDays: opts.days + 1 });
   await rt.store.control.importDirectory(DEMO_TENANT, world.directory);
   const admin = world.directory.users.find((u) => isLicensedGlobalAdminIn(world.directory, u.userPrincipalName));
   if (admin === undefined) throw new Error('the simulated directory has no licensed global admin');
@@ -92,6 +93,10 @@ export async function seedDemoTenant(rt: Runtime, opts: DemoSeedOptions): Promis
   });
   await rt.flushDetections(DEMO_TENANT);
   const detections = await rt.store.detections.listDetections(DEMO_TENANT, { from: world.range.start, to: new Date().toISOString() });
+  if (summary.rejected.length > 0) {
+    const first = summary.rejected[0];
+    opts.log(`demo: ${summary.rejected.length} simulated events were refused, the first: line ${first?.line} ${first?.field}: ${first?.reason}`);
+  }
   opts.log(
     `demo: ${summary.accepted.toLocaleString('en-US')} events in ${((Date.now() - started) / 1000).toFixed(1)} s and ${detections.length.toLocaleString('en-US')} detections; labels in ${labelsDir}`,
   );
