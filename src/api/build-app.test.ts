@@ -95,16 +95,17 @@ describe('buildApp basics', () => {
   });
 
   it('runs CLI commands over the operator channel and answers 503 when it is not wired', async () => {
-    const seen: Array<{ argv: readonly string[]; stdin: string | undefined; tty: boolean | undefined }> = [];
+    const seen: Array<{ argv: readonly string[]; stdin: Buffer | undefined; tty: boolean | undefined }> = [];
     t = await createTestApp({
       deps: {
         runCli: async (argv, stdin, live) => {
-          let text: string | undefined;
+          let bytes: Buffer | undefined;
           if (stdin !== undefined) {
-            text = '';
-            for await (const c of stdin) text += c.toString('utf8');
+            const parts: Buffer[] = [];
+            for await (const c of stdin) parts.push(Buffer.from(c));
+            bytes = Buffer.concat(parts);
           }
-          seen.push({ argv, stdin: text, tty: live?.stderrIsTTY });
+          seen.push({ argv, stdin: bytes, tty: live?.stderrIsTTY });
           live?.write('stderr', '10 records\r');
           live?.write('stdout', 'out\n');
           return { exitCode: 2, stdout: 'out\n', stderr: '10 records\r' };
@@ -112,11 +113,19 @@ describe('buildApp basics', () => {
       },
     });
     const op = { authorization: `Bearer ${OPERATOR_TOKEN}` };
+    // Standard input as bytes (here the start of a gzip stream and invalid UTF-8), argv in a header.
+    const stdin = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x00, 0x0a]);
+    const argv = ['ingest', '--tenant', 'acme', '-'];
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/operator/cli',
-      headers: { ...op, accept: 'application/x-ndjson', 'x-authlens-stderr-tty': '1' },
-      payload: { argv: ['tenant', 'list'], stdin: '{"a":1}' },
+      headers: {
+        ...op,
+        'content-type': 'application/octet-stream',
+        'x-authlens-argv': Buffer.from(JSON.stringify(argv)).toString('base64url'),
+        'x-authlens-stderr-tty': '1',
+      },
+      payload: stdin,
     });
     expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
     // Output frames in the order the command wrote them, the exit code last.
@@ -125,12 +134,21 @@ describe('buildApp basics', () => {
       { stdout: 'out\n' },
       { exitCode: 2 },
     ]);
-    // A CLI from before the stream gets one JSON answer.
-    const whole = await t.app.inject({ method: 'POST', url: '/api/v1/operator/cli', headers: op, payload: { argv: ['tenant', 'list'] } });
+    const noArgv = await t.app.inject({ method: 'POST', url: '/api/v1/operator/cli', headers: { ...op, 'content-type': 'application/octet-stream' }, payload: '' });
+    expect(noArgv.statusCode).toBe(400);
+    const badArgv = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/operator/cli',
+      headers: { ...op, 'content-type': 'application/octet-stream', 'x-authlens-argv': Buffer.from('{"a":1}').toString('base64url') },
+      payload: '',
+    });
+    expect(badArgv.statusCode).toBe(400);
+    // A CLI from before the stream sends JSON and gets one JSON answer.
+    const whole = await t.app.inject({ method: 'POST', url: '/api/v1/operator/cli', headers: op, payload: { argv: ['tenant', 'list'], stdin: '{"a":1}' } });
     expect(whole.json()).toEqual({ exitCode: 2, stdout: 'out\n', stderr: '10 records\r' });
     expect(seen).toEqual([
-      { argv: ['tenant', 'list'], stdin: '{"a":1}', tty: true },
-      { argv: ['tenant', 'list'], stdin: undefined, tty: undefined },
+      { argv, stdin, tty: true },
+      { argv: ['tenant', 'list'], stdin: Buffer.from('{"a":1}'), tty: undefined },
     ]);
     await t.app.close();
     t = await createTestApp();
@@ -151,8 +169,12 @@ describe('buildApp basics', () => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/operator/cli',
-      headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, accept: 'application/x-ndjson' },
-      payload: { argv: ['ingest'] },
+      headers: {
+        authorization: `Bearer ${OPERATOR_TOKEN}`,
+        'content-type': 'application/octet-stream',
+        'x-authlens-argv': Buffer.from('["ingest"]').toString('base64url'),
+      },
+      payload: '',
     });
     expect(res.body.split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown)).toEqual([
       { stdout: 'half\n' },

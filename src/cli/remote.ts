@@ -7,7 +7,8 @@
  */
 import path from 'node:path';
 import type { Command, Option } from 'commander';
-import { STDERR_TTY_HEADER } from '../api/routes/v1/operator.ts';
+import { Readable } from 'node:stream';
+import { ARGV_HEADER, STDERR_TTY_HEADER } from '../api/routes/v1/operator.ts';
 import { readServerInfo } from '../api/server-info.ts';
 import { cliIo } from './io.ts';
 
@@ -101,10 +102,20 @@ export function absolutisePaths(argv: readonly string[], cwd: string, program: C
   return out;
 }
 
-async function readAll(input: AsyncIterable<Buffer | string>): Promise<string> {
-  const parts: Buffer[] = [];
-  for await (const c of input) parts.push(typeof c === 'string' ? Buffer.from(c) : c);
-  return Buffer.concat(parts).toString('utf8');
+/** A server.json left by a server that is gone (killed) must not capture the command. */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: alive, but another user's: still the holder of the lock.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function refusedConnection(err: unknown): boolean {
+  const cause = (err as { cause?: { code?: unknown } } | undefined)?.cause;
+  return cause?.code === 'ECONNREFUSED';
 }
 
 /** Runs argv on the server holding its data dir; undefined when no live server holds it. */
@@ -112,39 +123,38 @@ export async function forwardToRunningServer(argv: readonly string[], program: C
   const command = commandOf(argv);
   if (command === undefined || LOCAL_ONLY.has(command) || argv.includes('--help') || argv.includes('-h')) return undefined;
   const info = await readServerInfo(dataDirOf(argv));
-  if (info === undefined) return undefined;
+  if (info === undefined || !processAlive(info.pid)) return undefined;
   const io = cliIo();
   const args = absolutisePaths(argv, process.cwd(), program);
-  // The operator channel takes stdin as text in the JSON body: fine for the sizes a CLI pipes in.
-  const stdin = args.includes('-') ? await readAll(process.stdin) : undefined;
-  const res = await fetch(new URL('/api/v1/operator/cli', info.url), {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${info.operatorToken}`,
-      'content-type': 'application/json',
-      accept: 'application/x-ndjson, application/json',
-      [STDERR_TTY_HEADER]: process.stderr.isTTY === true ? '1' : '0',
-    },
-    body: JSON.stringify(stdin === undefined ? { argv: args } : { argv: args, stdin }),
-  }).catch(() => undefined);
-  if (res === undefined) return undefined; // the server died: its lock went with it, run locally
-  if (!res.ok || res.body === null) {
-    const why = await res.json().then((b: unknown) => (b as { error?: { message?: unknown } } | null)?.error?.message, () => undefined);
-    io.stderr.write(
-      `authlens: the server at ${info.url} holding this data dir refused the command (HTTP ${res.status}${typeof why === 'string' ? `: ${why}` : ''})\n`,
-    );
+  const readsStdin = args.includes('-');
+  let res: Response;
+  try {
+    res = await fetch(new URL('/api/v1/operator/cli', info.url), {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${info.operatorToken}`,
+        'content-type': 'application/octet-stream',
+        [ARGV_HEADER]: Buffer.from(JSON.stringify(args)).toString('base64url'),
+        [STDERR_TTY_HEADER]: process.stderr.isTTY === true ? '1' : '0',
+      },
+      // Standard input goes as it is, bytes (gzip too), streamed: a piped load of any size.
+      body: readsStdin ? (Readable.toWeb(process.stdin) as ReadableStream<Uint8Array>) : new Uint8Array(0),
+      duplex: 'half',
+    } as RequestInit);
+  } catch (err) {
+    // Nothing listens: the server died and its lock went with it, so the command runs here, unless the
+    // input was already being sent (it cannot be read twice).
+    if (refusedConnection(err) && !readsStdin) return undefined;
+    io.stderr.write(`authlens: could not reach the server at ${info.url} that holds this data dir (${describeError(err)}); is it still running?\n`);
     return 1;
   }
-  if (!(res.headers.get('content-type') ?? '').includes('application/x-ndjson')) {
-    // A server from before the streamed answer: everything at once.
-    const body = (await res.json().catch(() => undefined)) as { exitCode?: unknown; stdout?: unknown; stderr?: unknown } | undefined;
-    if (body === undefined || typeof body.exitCode !== 'number') {
-      io.stderr.write(`authlens: the server at ${info.url} gave an answer this CLI cannot read; restart it with this version\n`);
-      return 1;
-    }
-    io.stdout.write(typeof body.stdout === 'string' ? body.stdout : '');
-    io.stderr.write(typeof body.stderr === 'string' ? body.stderr : '');
-    return body.exitCode;
+  if (!res.ok || res.body === null) {
+    const why = await res.json().then((b: unknown) => (b as { error?: { message?: unknown } } | null)?.error?.message, () => undefined);
+    const hint = res.status === 415 ? '; it runs an older authlens: restart it with this version' : '';
+    io.stderr.write(
+      `authlens: the server at ${info.url} holding this data dir refused the command (HTTP ${res.status}${typeof why === 'string' ? `: ${why}` : ''})${hint}\n`,
+    );
+    return 1;
   }
   const exitCode = await relayFrames(res.body, io);
   if (exitCode === undefined) {
@@ -152,6 +162,12 @@ export async function forwardToRunningServer(argv: readonly string[], program: C
     return 1;
   }
   return exitCode;
+}
+
+function describeError(err: unknown): string {
+  const cause = (err as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
+  if (typeof cause?.code === 'string') return cause.code;
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** Writes the server's output frames as they arrive; the exit code, or undefined when the answer broke off. */

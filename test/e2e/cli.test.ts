@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.ts';
 import { startServer, type RunningServer } from '../../src/main.ts';
@@ -56,17 +57,18 @@ function signIn(id: string, minute: number, extra: Record<string, unknown> = {})
 }
 
 /** Async twin of authlens(): the server under test lives in this process, so the parent must keep serving. */
-function authlensAsync(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function authlensAsync(args: readonly string[], input?: Buffer): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, '--data-dir', dataDir, ...args], {
       cwd: dir,
       env: { ...process.env, AUTHLENS_LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (input !== undefined) child.stdin?.end(input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
@@ -145,6 +147,20 @@ describe('authlens CLI, no server', () => {
     expect(shorter.stdout).toContain('older than 30 days are deleted at the next purge');
   });
 
+  it('ignores a server.json left by a server that is gone, and reads standard input itself', async () => {
+    // A pid that is certainly not running: a child that has exited.
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid ?? 999_999;
+    const info = path.join(dataDir, 'server.json');
+    await writeFile(info, JSON.stringify({ url: 'http://127.0.0.1:9', pid: gone, operatorToken: 'x' }), { mode: 0o600 });
+    try {
+      const r = authlens(['--json', 'ingest', '--tenant', 'contoso', '-'], `${signIn('stale-1', 21)}\n`);
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      expect(JSON.parse(r.stdout)).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    } finally {
+      await rm(info, { force: true });
+    }
+  });
+
   it('says plainly when a file cannot be read, and exits 1', () => {
     const missing = authlens(['ingest', '--tenant', 'contoso', 'nope.ndjson']);
     expect([missing.code, missing.stderr.trim()]).toEqual([1, 'authlens: cannot read nope.ndjson: no such file']);
@@ -172,6 +188,13 @@ describe('authlens CLI while a server holds the data dir', () => {
     const key = JSON.parse(k.stdout) as Record<string, string>;
     expect(Object.keys(key).sort()).toEqual(['id', 'key', 'role', 'tenant']);
     expect(key).toMatchObject({ role: 'reports-reader', tenant: 'contoso' });
+  });
+
+  it('forwards gzip on standard input as bytes, streamed', async () => {
+    const body = gzipSync(Buffer.from(`${signIn('gz-1', 11)}\n${signIn('gz-2', 12)}\n${signIn('s1', 1)}\n`));
+    const r = await authlensAsync(['--json', 'ingest', '--tenant', 'contoso', '-'], body);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ accepted: 2, duplicates: 1, rejected: [] });
   });
 
   it('takes a tenant id that a folder in the working directory also has as its name', async () => {
