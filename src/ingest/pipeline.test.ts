@@ -89,7 +89,7 @@ describe('ingest pipeline', () => {
 
   it.each(['okta', 'keycloak', 'auth0', 'ocsf'] as const)('answers that format %s is not supported yet', async (format) => {
     const s = await createIngestPipeline({ limits }).ingest(ndjson([signIn('a')]), memorySink(), { format });
-    expect(s).toEqual({ accepted: 0, duplicates: 0, rejected: [{ line: 1, field: '', reason: `format ${format} is not supported yet` }] });
+    expect(s).toEqual({ accepted: 0, duplicates: 0, rejected: [{ line: 1, field: '', reason: `format ${format} is not supported yet (supported: auto, native, graph)` }] });
   });
 
   it('propagates an append failure (infrastructure), never reporting those records as accepted', async () => {

@@ -161,6 +161,19 @@ describe('authlens CLI, no server', () => {
     }
   });
 
+  it('refuses a format not built yet before reading, checks every file before loading any, and says when a file has no records', async () => {
+    const okta = authlens(['ingest', '--tenant', 'contoso', '--format', 'okta', 'events.ndjson']);
+    expect([okta.code, okta.stderr.trim()]).toEqual([1, 'authlens: --format format okta is not supported yet (supported: auto, native, graph)']);
+    await writeFile(path.join(dir, 'first.ndjson'), `${signIn('first-1', 31)}\n`);
+    const typo = authlens(['--json', 'ingest', '--tenant', 'contoso', 'first.ndjson', 'secnod.ndjson']);
+    expect([typo.code, typo.stderr.trim()]).toEqual([1, 'authlens: cannot read secnod.ndjson: no such file']);
+    await writeFile(path.join(dir, 'empty.ndjson'), '');
+    const r = authlens(['--json', 'ingest', '--tenant', 'contoso', 'first.ndjson', 'empty.ndjson']);
+    // first-1 was not stored by the refused run above: it is new here.
+    expect([r.code, JSON.parse(r.stdout)]).toEqual([0, { accepted: 1, duplicates: 0, rejected: [] }]);
+    expect(r.stderr.trim()).toBe('authlens: no records in empty.ndjson');
+  });
+
   it('says plainly when a file cannot be read, and exits 1', () => {
     const missing = authlens(['ingest', '--tenant', 'contoso', 'nope.ndjson']);
     expect([missing.code, missing.stderr.trim()]).toEqual([1, 'authlens: cannot read nope.ndjson: no such file']);

@@ -12,6 +12,7 @@ import { createProgressLine } from '../progress.ts';
 import { withRuntime } from '../runtime.ts';
 import { cliIo } from '../io.ts';
 import { readableFileSize } from '../input-files.ts';
+import { adapterFor } from '../../ingest/formats/index.ts';
 
 interface IngestOptions {
   readonly tenant: string;
@@ -21,6 +22,9 @@ interface IngestOptions {
 function parseFormat(raw: string): InputFormat {
   const f = INPUT_FORMATS.find((x) => x === raw);
   if (f === undefined) throw new CliError(`--format must be one of ${INPUT_FORMATS.join(', ')}`);
+  // Refused before anything is read: nothing was rejected, the command could not run (exit 1, not 2).
+  const adapter = adapterFor(f);
+  if (!adapter.ok) throw new CliError(`--format ${adapter.reason}`);
   return f;
 }
 
@@ -49,14 +53,20 @@ export function register(program: Command): void {
       const format = parseFormat(opts.format);
       const several = files.length > 1;
       let total: IngestSummary = { accepted: 0, duplicates: 0, rejected: [] };
+      // Every file is checked before the first is loaded: a typo in the last name must not leave a half-done load.
+      const sizes = new Map<string, number>();
+      for (const file of files) if (file !== '-') sizes.set(file, await readableFileSize(file));
       await withRuntime(g.dataDir, async (rt) => {
         for (const file of files) {
-          const size = file === '-' ? undefined : await readableFileSize(file);
+          const size = sizes.get(file);
           const input = file === '-' ? io.stdin : createReadStream(file);
           const progress = createProgressLine(io.stderr, size);
           try {
             const part = await rt.ingest(opts.tenant, input, { format, onProgress: (p) => progress.update(p) });
             total = mergeSummary(total, part, file, several);
+            if (part.accepted + part.duplicates + part.rejected.length === 0) {
+              io.stderr.write(`authlens: no records in ${file === '-' ? 'standard input' : file}\n`);
+            }
           } finally {
             progress.done();
           }

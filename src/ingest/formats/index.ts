@@ -18,5 +18,7 @@ const ADAPTERS: Partial<Record<InputFormat, Adapter>> = {
 /** The adapter for a format, or the reason it cannot be read yet. */
 export function adapterFor(format: InputFormat): { ok: true; adapter: Adapter } | { ok: false; reason: string } {
   const adapter = ADAPTERS[format];
-  return adapter === undefined ? { ok: false, reason: `format ${format} is not supported yet` } : { ok: true, adapter };
+  return adapter === undefined
+    ? { ok: false, reason: `format ${format} is not supported yet (supported: ${Object.keys(ADAPTERS).join(', ')})` }
+    : { ok: true, adapter };
 }

@@ -43,6 +43,14 @@ describe('POST /api/v1/tenants/{tenant}/events', () => {
     expect(t.ingested[0]).toMatchObject({ tenant: 'alpha', format: 'graph', body: ndjson(3) });
   });
 
+  it('answers 400 naming the supported formats for a format not built yet, and reads nothing', async () => {
+    t = await createTestApp({ optIn: ['alpha'] });
+    const res = await post(t, ndjson(1), {}, `${URL}?format=okta`);
+    expect(res.statusCode).toBe(400);
+    expect(message(res.body)).toBe('format: format okta is not supported yet (supported: auto, native, graph)');
+    expect(t.ingested).toEqual([]);
+  });
+
   it('takes a JSON array and defaults the format to auto', async () => {
     t = await createTestApp({ optIn: ['alpha'] });
     const res = await post(t, JSON.stringify([{ a: 1 }, { b: 2 }]), { 'content-type': 'application/json' });
