@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -79,6 +80,31 @@ describe('readRecords framings', () => {
     const broken = view(await read(Buffer.from('a,b\n1,2\n"x"y,3\n4,5\n')));
     expect(broken[0]).toBe('2:{"a":"1","b":"2"}');
     expect(broken.slice(1).every((x) => x.includes('!invalid CSV'))).toBe(true);
+  });
+
+  it('says once that UTF-16 or binary input is not UTF-8 text, instead of a rejection per line of garbage', async () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"id":"a"}\n{"id":"b"}\n', 'utf16le')]);
+    expect(view(await read(utf16))).toEqual(['1!the input is UTF-16 text; authlens reads UTF-8 (save or convert the file as UTF-8)']);
+    expect(view(await read(Buffer.from('{"id":"a"}\n', 'utf16le')))[0]).toMatch(/^1!the input is not text \(it has NUL bytes/);
+    const noise = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919 + 13) % 256));
+    expect(await read(gzipSync(noise))).toHaveLength(1);
+    // Valid UTF-8 stays text, U+FFFD included, also when a chunk boundary cuts a character.
+    expect(view(await read(Buffer.from('{"id":"\uFFFD é ✓"}\n')))).toEqual(['1:\uFFFD é ✓']);
+    const long = Buffer.from(`{"id":"${'✓'.repeat(5000)}"}\n`);
+    expect(view(await read(pieces(long, 8191), { maxRecordBytes: 1 << 20 }))).toEqual([`1:${'✓'.repeat(5000)}`]);
+  });
+
+  it('rejects random bytes in one rejection at line 1, whatever they are', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 64, maxLength: 2048 }), async (bytes) => {
+        const b = Buffer.from(bytes);
+        // Invalid before its last 3 bytes (a character cut at the very end may be the input's own end).
+        fc.pre(!isUtf8(b.subarray(0, b.length - 3)));
+        const rs = await read(b);
+        expect(rs).toHaveLength(1);
+        expect(rs[0]).toMatchObject({ ok: false, line: 1 });
+      }),
+    );
   });
 
   it('says what it expected when the input is no known framing', async () => {

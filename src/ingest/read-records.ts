@@ -7,6 +7,7 @@
  * rejections, never exceptions. Errors of the input stream itself
  * (a failing disk or socket) propagate.
  */
+import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { readCsvRecords } from './read-csv.ts';
@@ -134,6 +135,38 @@ function firstNonWs(b: Buffer): number {
 type Framing = 'ndjson' | 'json' | 'csv' | 'unknown' | 'empty';
 
 /**
+ * Why the start of the input is not UTF-8 text (UTF-16, binary), or undefined.
+ * Said once for the whole input: guessing a framing for bytes would give a
+ * rejection per "line" of garbage.
+ */
+/** Drops a multi-byte UTF-8 character cut off at the end of a sample (not an error in the input). */
+function withoutCutCharacter(b: Buffer): Buffer {
+  for (let k = 1; k <= 3 && k <= b.length; k++) {
+    const c = b[b.length - k] ?? 0;
+    if ((c & 0xc0) === 0x80) continue;
+    const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    return need > k ? b.subarray(0, b.length - k) : b;
+  }
+  return b;
+}
+
+export function notTextReason(head: Buffer): string | undefined {
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
+    return 'the input is UTF-16 text; authlens reads UTF-8 (save or convert the file as UTF-8)';
+  }
+  const sample = withoutCutCharacter(head.subarray(0, 8192));
+  let control = 0;
+  for (const b of sample) {
+    if (b === 0) return 'the input is not text (it has NUL bytes: binary, or UTF-16 without a byte order mark); authlens reads UTF-8 text, optionally gzip-compressed';
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) control++;
+  }
+  if (control > sample.length / 100 || !isUtf8(sample)) {
+    return 'the input is not UTF-8 text (control characters or invalid UTF-8 bytes at its start); authlens reads UTF-8 text, optionally gzip-compressed';
+  }
+  return undefined;
+}
+
+/**
  * NDJSON when the first line is a whole JSON object, or when the next
  * non-blank line also starts with '{' at its first column (a broken first
  * line of NDJSON); otherwise pretty-printed JSON, scanned structurally.
@@ -200,6 +233,11 @@ async function* readBatches(input: IngestInput, opts: ReadOptions, lastLine: { l
       while (j < h.length && (h[j] === NL || h[j] === 0x0d)) j++;
       return j < h.length;
     }, opts.maxRecordBytes + 1);
+    const notText = notTextReason(head);
+    if (notText !== undefined) {
+      yield [{ ok: false, line: 1, field: '', reason: notText }];
+      return;
+    }
     const framing = decideFraming(head, opts.maxRecordBytes);
     switch (framing) {
       case 'empty':

@@ -121,7 +121,7 @@ const EXPECTED: Record<string, Expectation> = {
         {
           line: 2,
           field: '',
-          reason: 'cannot tell the format of this CSV row (graph reads Log Analytics SigninLogs and AuditLogs exports with an Id column); pass --format',
+          reason: 'cannot tell the format of this CSV row: graph reads Log Analytics SigninLogs and AuditLogs exports (with an Id column); no other CSV is known',
         },
       ],
     },

@@ -45,7 +45,11 @@ export function register(program: Command): void {
     .command('ingest')
     .description("load events from files ('-' for stdin) with validation, enrichment and detection")
     .requiredOption('--tenant <id>', 'tenant to load into')
-    .option('--format <format>', `input format: ${INPUT_FORMATS.join('|')}`, 'auto')
+    .option(
+      '--format <format>',
+      `input format: ${INPUT_FORMATS.filter((f) => adapterFor(f).ok).join('|')} (not built yet: ${INPUT_FORMATS.filter((f) => !adapterFor(f).ok).join(', ')})`,
+      'auto',
+    )
     .argument('<files...>', "files to read; '-' reads standard input")
     .action(async (files: string[], opts: IngestOptions, cmd: Command) => {
       const g = globalOptions(cmd);

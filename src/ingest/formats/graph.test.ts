@@ -148,7 +148,11 @@ describe('adaptAuto', () => {
   });
 
   it.each<[string, Record<string, unknown>, string]>([
-    ['neither', { id: 'x', when: 'now' }, 'pass --format'],
+    ['neither', { id: 'x', when: 'now' }, 'cannot tell the format of this record: not native'],
+    ['an Okta event', { uuid: 'u', published: '2026-01-01T00:00:00Z', eventType: 'user.session.start', actor: { id: 'a' } }, 'this looks like an Okta System Log event: format okta is not supported yet (supported: auto, native, graph)'],
+    ['an Auth0 event', { log_id: '9002', type: 'f', date: '2021-11-03T03:06:05.696Z' }, 'this looks like an Auth0 log event: format auth0'],
+    ['a Keycloak event', { realmId: 'master', type: 'LOGIN_ERROR', time: 1 }, 'this looks like a Keycloak event: format keycloak'],
+    ['an OCSF event', { class_uid: 3002, category_uid: 3 }, 'this looks like an OCSF event: format ocsf'],
     ['both', { kind: 'signIn', '@odata.type': '#microsoft.graph.signIn', createdDateTime: '2026-01-01T00:00:00Z' }, 'ambiguous'],
   ])('rejects a record that is %s', (_n, value, reason) => {
     const r = adaptAuto(json(value));
@@ -158,7 +162,7 @@ describe('adaptAuto', () => {
 
   it('rejects a CSV that is not a Log Analytics export', () => {
     const r = adaptAuto({ ok: true, line: 2, shape: 'csv', value: { StartTime: 'x', IPAddress: '1.2.3.4' } });
-    expect(r).toMatchObject({ ok: false, field: '', reason: expect.stringContaining('pass --format') });
+    expect(r).toMatchObject({ ok: false, field: '', reason: expect.stringContaining('no other CSV is known') });
   });
 });
 

@@ -1,0 +1,17 @@
+/** The format adapters built so far, besides auto (which picks among them); both index.ts and auto.ts read this. */
+import type { InputFormat } from '../../schema/ingest.ts';
+import type { RawRecord } from '../raw-record.ts';
+import type { AdaptResult } from './adapt-result.ts';
+import { adaptGraph } from './graph.ts';
+import { adaptNative } from './native.ts';
+
+export type Adapter = (rec: Extract<RawRecord, { ok: true }>) => AdaptResult;
+
+export const BUILT_ADAPTERS: Partial<Record<InputFormat, Adapter>> = {
+  native: adaptNative,
+  graph: adaptGraph,
+};
+
+export function notBuiltReason(format: InputFormat): string {
+  return `format ${format} is not supported yet (supported: ${['auto', ...Object.keys(BUILT_ADAPTERS)].join(', ')})`;
+}
