@@ -183,6 +183,18 @@ describe('buildApp basics', () => {
     ]);
   });
 
+  it('says which Content-Type to send when it cannot read the one given', async () => {
+    t = await createTestApp();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/tenants',
+      headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, 'content-type': 'application/xml' },
+      payload: '<tenant/>',
+    });
+    expect(res.statusCode).toBe(415);
+    expect(res.json()).toMatchObject({ error: { code: 'unsupportedMediaType', message: "Content-Type 'application/xml' is not taken here; send application/json" } });
+  });
+
   it('refuses the operator token when the server has none configured', async () => {
     t = await createTestApp({ deps: { operatorToken: undefined } });
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/tenants', headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } });

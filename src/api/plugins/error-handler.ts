@@ -34,7 +34,10 @@ export function installErrorHandler(app: FastifyInstance, now: () => Date): void
     const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
     if (status >= 400 && status < 500) {
       const code = STATUS_CODES[status] ?? 'badRequest';
-      return reply.code(status).send(errorBody(code, fe.message, request.id, now()));
+      // Fastify's own wording ("Unsupported Media Type") does not say what to send instead.
+      const message =
+        status === 415 ? `Content-Type '${request.headers['content-type'] ?? ''}' is not taken here; send application/json` : fe.message;
+      return reply.code(status).send(errorBody(code, message, request.id, now()));
     }
     request.log.error({ err }, 'unhandled error');
     return reply.code(500).send(errorBody('internalServerError', 'internal server error', request.id, now()));

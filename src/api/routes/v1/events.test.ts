@@ -135,6 +135,12 @@ describe('POST /api/v1/tenants/{tenant}/events', () => {
     const xml = await post(t, '<x/>', { 'content-type': 'application/xml' });
     expect(xml.statusCode).toBe(415);
     expect(code(xml.body)).toBe('unsupportedMediaType');
+    // curl -d sends form encoding: the answer says what to send instead.
+    const form = await post(t, 'a=1', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(form.statusCode).toBe(415);
+    expect(message(form.body)).toBe(
+      "Content-Type 'application/x-www-form-urlencoded' is not taken here; send the events as application/json, application/x-ndjson, application/ndjson, application/jsonl, application/x-jsonlines, text/plain (gzip with Content-Encoding: gzip)",
+    );
     const key = await t.keyFor('alpha', 'global-admin');
     const none = await t.app.inject({ method: 'POST', url: URL, headers: { authorization: `Bearer ${key}` } });
     expect([400, 415]).toContain(none.statusCode);

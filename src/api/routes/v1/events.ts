@@ -69,6 +69,16 @@ export async function eventRoutes(app: FastifyInstance, { deps, services }: Rout
   // The body is handed over unread: limits apply after decompression, which Fastify's own parser cannot see.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(INGEST_CONTENT_TYPES, (_request, payload, done) => done(null, payload));
+  // curl's default (form encoding) and anything else: say what is taken.
+  app.addContentTypeParser('*', (request, _payload, done) =>
+    done(
+      new ApiError(
+        415,
+        'unsupportedMediaType',
+        `Content-Type '${request.headers['content-type'] ?? ''}' is not taken here; send the events as ${INGEST_CONTENT_TYPES.join(', ')} (gzip with Content-Encoding: gzip)`,
+      ),
+    ),
+  );
   const { maxBodyBytes, maxBatchRecords } = deps.config.limits;
 
   app.post(
