@@ -16,6 +16,7 @@ import { createIngestPipeline, type IngestProgress } from './ingest/pipeline.ts'
 import type { IngestInput } from './ingest/read-records.ts';
 import { isReportingEnabled } from './directory/tenants.ts';
 import { retentionCutoff } from './reports/retention.ts';
+import { REPORTING_NOT_ENABLED } from './reports/editions.ts';
 import { buildApp } from './api/build-app.ts';
 import type { ApiDeps } from './api/deps.ts';
 import { loadEnrichment, type Enrichment } from './enrich/load.ts';
@@ -41,8 +42,6 @@ export class IngestRefusedError extends Error {
   }
 }
 
-export const REPORTING_NOT_ENABLED =
-  'reporting is not enabled for this directory; a global admin must opt in (authlens tenant opt-in ID --by UPN)';
 
 export interface IngestOptions {
   readonly format: InputFormat;
@@ -109,7 +108,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
   async function ingest(tenant: TenantId, input: IngestInput, opts: IngestOptions): Promise<IngestSummary> {
     const t = await store.control.getTenant(tenant);
     if (t === undefined) throw new IngestRefusedError('tenantNotFound', `tenant '${tenant}' does not exist`);
-    if (!isReportingEnabled(t)) throw new IngestRefusedError('reportingNotEnabled', REPORTING_NOT_ENABLED);
+    if (!isReportingEnabled(t)) throw new IngestRefusedError('reportingNotEnabled', `${REPORTING_NOT_ENABLED} (authlens tenant opt-in ${tenant} --by UPN)`);
     // Events the retention purge would delete within the hour are refused up front, so a load of an old
     // export says why it is not in the reports instead of vanishing (SPEC 3 retention).
     const cutoff = retentionCutoff(new Date(), t.retentionDays);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -66,5 +67,14 @@ describe('server start', () => {
     });
     expect(login.status).toBe(200);
     expect(await login.json()).toMatchObject({ role: 'global-admin', mustChangePassword: false });
+  });
+
+  it('says a port is taken before it loads the demo or opens the data dir', async () => {
+    const taken = new URL(server.url);
+    const fresh = path.join(dataDir, 'not-created');
+    await expect(
+      startServer(loadConfig({ dataDir: fresh, port: Number(taken.port), demo: true, logLevel: 'warn' }, {}), { log: () => {} }),
+    ).rejects.toThrow(`127.0.0.1:${taken.port} is already in use (another authlens, or another server); start on another port with --port N`);
+    expect(existsSync(fresh)).toBe(false);
   });
 });

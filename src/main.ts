@@ -4,6 +4,7 @@
  * warming the reports' rollups; a first warming at once, in the background),
  * listen, publish <dataDir>/server.json for the local CLI, and shut down cleanly on SIGINT/SIGTERM (close HTTP, flush and close the store).
  */
+import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.ts';
@@ -33,7 +34,24 @@ export interface StartOptions {
   readonly demo?: { readonly users: number; readonly days: number; readonly seed: number };
 }
 
+/** Says a port is taken before the demo load and the store's start, not after them. */
+async function assertPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(`${host}:${port} is already in use (another authlens, or another server); start on another port with --port N`, { cause: err })
+          : err,
+      ),
+    );
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
+  });
+}
+
 export async function startServer(config: Config, opts: StartOptions): Promise<RunningServer> {
+  await assertPortFree(config.host, config.port);
   const runtime = await openRuntime(config);
   let retention: ReportsJob | undefined;
   try {

@@ -22,7 +22,7 @@ export async function withRuntime<R>(dataDir: string, fn: (rt: Runtime) => Promi
     rt = await openRuntime(loadConfig({ dataDir }));
   } catch (err) {
     if (err instanceof DataDirLockedError) {
-      throw new CliError(`${err.message}; stop that process or pass another --data-dir`);
+      throw new CliError(err.message);
     }
     throw err;
   }

@@ -34,8 +34,8 @@ interface ReportFlags {
 const FORMATS = ['table', 'json', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
 
-function failure(f: ReportFailure): CliError {
-  const hint = f.code === 'reportingNotEnabled' ? ' (authlens tenant opt-in ID --by UPN)' : f.field !== undefined ? ` (--${f.field})` : '';
+function failure(f: ReportFailure, tenant: string): CliError {
+  const hint = f.code === 'reportingNotEnabled' ? ` (authlens tenant opt-in ${tenant} --by UPN)` : f.field !== undefined ? ` (--${f.field})` : '';
   return new CliError(`${f.message}${hint}`);
 }
 
@@ -104,16 +104,16 @@ export function register(program: Command): void {
         try {
           if (format === 'table') {
             const v = await service.view(req, { portal: true });
-            if (!v.ok) throw failure(v);
+            if (!v.ok) throw failure(v, flags.tenant);
             await write(renderTable(def.columns.map((c) => c.name), v.rows));
             io.stderr.write(`${def.title}: ${v.rows.length} of ${v.total} rows, ${v.range.from} to ${v.range.to}${v.truncated ? ' (the newest 1000; --format csv or json for all)' : ''}\n`);
           } else if (format === 'csv') {
             const r = await service.export(req, 'csv');
-            if (!r.ok) throw failure(r);
+            if (!r.ok) throw failure(r, flags.tenant);
             for await (const chunk of r.body) await write(chunk);
           } else {
             const p = await service.prepare(req);
-            if (!p.ok) throw failure(p);
+            if (!p.ok) throw failure(p, flags.tenant);
             // A JSON array written as rows arrive, so a month of sign-ins never sits in memory.
             let first = true;
             await write('[');

@@ -13,7 +13,7 @@ describe('lock errors', () => {
 
   it('names the directory, and the pid only when known', () => {
     expect(new DataDirLockedError('/srv/data', 42).message).toBe(
-      'the data directory /srv/data is in use by another authlens process (pid 42); stop it or talk to its API instead',
+      'the data directory /srv/data is in use by another authlens process (pid 42); stop it, use its API, or pass another --data-dir',
     );
     const unknown = new DataDirLockedError('/srv/data', undefined);
     expect(unknown.message).not.toContain('pid');

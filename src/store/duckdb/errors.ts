@@ -15,7 +15,7 @@ export class DataDirLockedError extends Error {
     super(
       `the data directory ${dataDir} is in use by another authlens process` +
         (pid === undefined ? '' : ` (pid ${pid})`) +
-        '; stop it or talk to its API instead',
+        '; stop it, use its API, or pass another --data-dir',
       options,
     );
   }
