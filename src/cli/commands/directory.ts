@@ -5,6 +5,7 @@
  * several files ('-' reads stdin). Nothing is imported when any file is bad.
  */
 import type { Command } from 'commander';
+import { findJsonError, lineAndColumn } from '../../ingest/json-error.ts';
 import { countsOf, mergeImports, readDirectoryImport } from '../../directory/directory-import.ts';
 import type { DirectorySnapshot } from '../../schema/directory.ts';
 import { CliError } from '../cli-error.ts';
@@ -27,12 +28,15 @@ export function register(program: Command): void {
       const parts: Array<Partial<DirectorySnapshot>> = [];
       const detected: string[] = [];
       for (const file of files) {
+        const text = await readInputText(file);
         let doc: unknown;
         try {
-          doc = JSON.parse(await readInputText(file));
+          doc = JSON.parse(text);
         } catch (err) {
-          if (err instanceof CliError) throw err;
-          throw new CliError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+          const found = findJsonError(text);
+          if (found === undefined) throw new CliError(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+          const at = lineAndColumn(text, found.offset, 1);
+          throw new CliError(`${file}: not valid JSON at line ${at.line}, column ${at.column}: ${found.reason}`);
         }
         const r = readDirectoryImport(doc);
         if (!r.ok) {

@@ -54,6 +54,10 @@ describe('tenant, directory and keys commands', () => {
     const badImport = await cli('directory', 'import', '--tenant', 'acme', bad);
     expect(badImport.exitCode).toBe(1);
     expect(badImport.stderr).toContain('nothing imported');
+    const cut = path.join(dir, 'cut.json');
+    await writeFile(cut, '{"users": [\n  {"id": "u1"},\n  {"id": "u2"');
+    const cutImport = await cli('directory', 'import', '--tenant', 'acme', cut);
+    expect([cutImport.exitCode, cutImport.stderr.trim()]).toEqual([1, `authlens: ${cut}: not valid JSON at line 3, column 14: unexpected end of input inside an object`]);
 
     const opted = await cli('tenant', 'opt-in', 'acme', '--by', 'ADMIN@acme.example');
     expect(opted.exitCode).toBe(0);
