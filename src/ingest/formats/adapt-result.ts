@@ -43,7 +43,7 @@ export function validateEvent(kind: EventKind, candidate: unknown, pathPrefix = 
   if (v.Check(candidate)) return { ok: true, event: candidate as AuthEvent };
   const first = v.Errors(candidate)[0];
   if (first === undefined) return reject(pathPrefix, `not a valid ${kind} event`);
-  const params = first.params as { requiredProperties?: unknown; additionalProperties?: unknown } | undefined;
+  const params = first.params as { requiredProperties?: unknown; additionalProperties?: unknown; allowedValues?: unknown } | undefined;
   const missing = params?.requiredProperties;
   if (Array.isArray(missing) && typeof missing[0] === 'string') {
     return reject(`${pathPrefix}${first.instancePath}/${missing[0]}`, 'required field is missing');
@@ -52,6 +52,10 @@ export function validateEvent(kind: EventKind, candidate: unknown, pathPrefix = 
     const extra = params?.additionalProperties;
     const leaf = Array.isArray(extra) && typeof extra[0] === 'string' ? `/${extra[0]}` : '';
     return reject(`${pathPrefix}${first.instancePath}${leaf}`, `unknown field (not part of the ${kind} schema)`);
+  }
+  const allowed = params?.allowedValues;
+  if (first.keyword === 'enum' && Array.isArray(allowed) && allowed.length <= 20) {
+    return reject(`${pathPrefix}${first.instancePath}`, `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
   }
   return reject(`${pathPrefix}${first.instancePath}`, first.message);
 }

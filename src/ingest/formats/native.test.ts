@@ -46,7 +46,7 @@ describe('adaptNative', () => {
     ['time without offset', { ...signIn, createdDateTime: '2026-11-02 08:20:00' }, '/createdDateTime', 'no UTC offset'],
     ['missing required field', { ...signIn, outcome: undefined }, '/outcome', 'required field is missing'],
     ['wrong type', { ...signIn, isInteractive: 'yes' }, '/isInteractive', 'must be boolean'],
-    ['unknown outcome', { ...signIn, outcome: 'meh' }, '/outcome', ''],
+    ['unknown outcome', { ...signIn, outcome: 'meh' }, '/outcome', 'must be one of "success", "credentialFailure", "interrupted", "mfaDenied", "blocked", "disabled", "other"'],
     ['unknown field', { ...signIn, colour: 'red' }, '/colour', 'unknown field'],
     ['nested wrong type', { ...signIn, status: { errorCode: 'x' } }, '/status/errorCode', 'must be integer'],
     ['audit initiator IP', { kind: 'directoryAudit', initiatedBy: { user: { ipAddress: 'nope' } } }, '/initiatedBy/user/ipAddress', 'not an IP address'],
