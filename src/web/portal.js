@@ -56,7 +56,7 @@ function renderNav() {
     const list = h('ul');
     for (const r of bySection.get(section)) {
       const link = h('a', { href: `#/report/${r.id}`, class: r.locked ? 'locked' : undefined, 'data-report': r.id }, r.title);
-      if (r.locked) link.append(h('span', { class: 'lock', title: `Needs the ${r.edition} edition` }, `🔒 ${r.edition}`));
+      if (r.locked) link.append(h('span', { class: 'lock', title: `Needs the ${r.edition} edition` }, r.edition));
       list.append(h('li', {}, link));
     }
     nav.append(h('h2', {}, section[0].toUpperCase() + section.slice(1)), list);
