@@ -3,6 +3,8 @@
  * (store, enrichment, ingest pipeline, detections) from config, and the HTTP
  * app over it.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.ts';
 import type { IngestSummary, InputFormat } from './schema/ingest.ts';
@@ -11,7 +13,7 @@ import type { EnrichedEvent } from './schema/enrichment.ts';
 import type { TenantId } from './schema/tenants.ts';
 import type { Detection } from './schema/detections.ts';
 import type { Store } from './store/ports.ts';
-import { openDuckDbStore, type DuckDbStore } from './store/duckdb/open.ts';
+import { DB_FILE_NAME, openDuckDbStore, type DuckDbStore } from './store/duckdb/open.ts';
 import { createIngestPipeline, type IngestProgress } from './ingest/pipeline.ts';
 import type { IngestInput } from './ingest/read-records.ts';
 import { isReportingEnabled } from './directory/tenants.ts';
@@ -30,6 +32,11 @@ import { createSmtpMailer } from './notify/email.ts';
 
 /** The lock error of the embedded store, for callers above the composition root (the CLI). */
 export { DataDirLockedError } from './store/duckdb/open.ts';
+
+/** Whether the data dir holds an authlens store already (commands other than setup ones refuse to create one by accident). */
+export function hasStore(dataDir: string): boolean {
+  return existsSync(path.join(dataDir, DB_FILE_NAME));
+}
 
 /** Why an ingest was refused before reading anything (the CLI and API word it for their users). */
 export class IngestRefusedError extends Error {

@@ -4,7 +4,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { loadConfig } from '../config/config.ts';
-import { DataDirLockedError, IngestRefusedError, openRuntime, type Runtime } from '../app.ts';
+import path from 'node:path';
+import { DataDirLockedError, hasStore, IngestRefusedError, openRuntime, type Runtime } from '../app.ts';
 import { CliError } from './cli-error.ts';
 
 const shared = new AsyncLocalStorage<Runtime>();
@@ -14,9 +15,20 @@ export function withSharedRuntime<R>(rt: Runtime, fn: () => Promise<R>): Promise
   return shared.run(rt, fn);
 }
 
-export async function withRuntime<R>(dataDir: string, fn: (rt: Runtime) => Promise<R>): Promise<R> {
+export interface WithRuntimeOptions {
+  /** The command sets a data dir up (tenant create): it may create the store. Others refuse a dir without one. */
+  readonly create?: boolean;
+}
+
+export async function withRuntime<R>(dataDir: string, fn: (rt: Runtime) => Promise<R>, opts: WithRuntimeOptions = {}): Promise<R> {
   const inServer = shared.getStore();
   if (inServer !== undefined) return translate(() => fn(inServer));
+  if (opts.create !== true && !hasStore(dataDir)) {
+    // A command run from the wrong folder must not leave an empty store there.
+    throw new CliError(
+      `no authlens data in ${path.resolve(dataDir)}: pass --data-dir (default ./data), or set one up with authlens start or authlens tenant create`,
+    );
+  }
   let rt: Runtime;
   try {
     rt = await openRuntime(loadConfig({ dataDir }));

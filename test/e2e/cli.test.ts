@@ -5,6 +5,7 @@
  * (idempotent), then do the same while a server holds the data dir.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -172,6 +173,16 @@ describe('authlens CLI, no server', () => {
     // first-1 was not stored by the refused run above: it is new here.
     expect([r.code, JSON.parse(r.stdout)]).toEqual([0, { accepted: 1, duplicates: 0, rejected: [] }]);
     expect(r.stderr.trim()).toBe('authlens: no records in empty.ndjson');
+  });
+
+  it('refuses to work on a folder without authlens data instead of creating an empty store there', () => {
+    const elsewhere = path.join(dir, 'elsewhere');
+    const r = spawnSync(process.execPath, [BIN, '--data-dir', elsewhere, 'tenant', 'list'], { cwd: dir, encoding: 'utf8' });
+    expect([r.status, r.stderr.trim()]).toEqual([
+      1,
+      `authlens: no authlens data in ${elsewhere}: pass --data-dir (default ./data), or set one up with authlens start or authlens tenant create`,
+    ]);
+    expect(existsSync(elsewhere)).toBe(false);
   });
 
   it('says plainly when a file cannot be read, and exits 1', () => {

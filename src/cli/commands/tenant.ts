@@ -90,7 +90,7 @@ export function register(program: Command): void {
           io.stdout.write(`next: authlens directory import --tenant ${id} FILE, then authlens tenant opt-in ${id} --by UPN\n`);
           if (password === undefined) io.stdout.write(`portal sign-in: authlens portal-users set --tenant ${id} --upn UPN (prints a one-time password)\n`);
         }
-      });
+      }, { create: true });
     });
 
   tenant
