@@ -58,6 +58,19 @@ describe('ingest pipeline', () => {
     expect(sink.stored.map((e) => e.id)).toEqual(['a', 'b']);
   });
 
+  it('tells records on one line apart (a JSON array as JSON.stringify writes it) by their place on the line', async () => {
+    const body = Buffer.from(JSON.stringify([signIn('a', { ipAddress: 'x' }), signIn('b'), signIn('c', { ipAddress: '1.2.3.999' })]));
+    const s = await createIngestPipeline({ limits }).ingest(body, memorySink(), { format: 'native' });
+    expect(s).toEqual({
+      accepted: 1,
+      duplicates: 0,
+      rejected: [
+        { line: 1, field: '/ipAddress', reason: 'not an IP address: "x"' },
+        { line: 1, field: '/ipAddress', reason: 'not an IP address: "1.2.3.999" (record 3 of line 1)' },
+      ],
+    });
+  });
+
   it('appends in batches as they fill and calls afterAppend with only the new events', async () => {
     const sink = memorySink();
     const pipeline = createIngestPipeline({ limits, batchSize: 3 });

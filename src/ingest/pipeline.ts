@@ -168,9 +168,13 @@ export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipelin
         bytes += n;
       });
       try {
+        // Records sharing a line (a JSON array on one line, as JSON.stringify writes it) are told apart by their place on it.
+        let nthOnLine = 0;
+        const onLine = (reason: string): string => (nthOnLine > 1 ? `${reason} (record ${nthOnLine} of line ${lastLine})` : reason);
         for await (const group of readRecordBatches(counted, { maxRecordBytes: opts.limits.maxRecordBytes, maxInputBytes: opts.maxInputBytes })) {
           for (const raw of group) {
             records++;
+            nthOnLine = raw.line === lastLine && records > 1 ? nthOnLine + 1 : 1;
             lastLine = raw.line;
             if (records % PROGRESS_EVERY === 0) progress();
             if (!raw.ok) {
@@ -179,12 +183,12 @@ export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipelin
             }
             const r = adapt(raw);
             if (!r.ok) {
-              addRejection({ line: raw.line, field: r.field, reason: r.reason });
+              addRejection({ line: raw.line, field: r.field, reason: onLine(r.reason) });
               continue;
             }
             const refused = sink.admit?.(r.event);
             if (refused !== undefined) {
-              addRejection({ line: raw.line, field: refused.field, reason: refused.reason });
+              addRejection({ line: raw.line, field: refused.field, reason: onLine(refused.reason) });
               continue;
             }
             // The same (kind, id) twice in one batch: the store would see both as new.
