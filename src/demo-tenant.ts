@@ -61,7 +61,7 @@ export async function seedDemoTenant(rt: Runtime, opts: DemoSeedOptions): Promis
 
   const tenants = createTenantService(rt.store.control);
   // A day beyond the simulated month: its first minutes would otherwise fall out of the retention while the month loads.
-  await tenants.create({ id: DEMO_TENANT, name: 'Contoso (demo)', edition: 'premium', rms: true, retentionDays: opts.days + 1 });
+  await tenants.create({ id: DEMO_TENANT, name: 'Northwind (demo)', edition: 'premium', rms: true, retentionDays: opts.days + 1 });
   await rt.store.control.importDirectory(DEMO_TENANT, world.directory);
   const admin = world.directory.users.find((u) => isLicensedGlobalAdminIn(world.directory, u.userPrincipalName));
   if (admin === undefined) throw new Error('the simulated directory has no licensed global admin');
