@@ -34,7 +34,12 @@ describe('createDetectionRuntime', () => {
     await rt.onEvents('t', [signIn({ id: 'b', at: T0 + MIN })]);
     await rt.checkpoint('t');
     expect(state.saves).toBe(1);
-    now += 10_000;
+    // Under the default interval (30 s) a per-call checkpoint is skipped; past it, it saves.
+    now += 29_000;
+    await rt.onEvents('t', [signIn({ id: 'b2', at: T0 + MIN + 1 })]);
+    await rt.checkpoint('t');
+    expect(state.saves).toBe(1);
+    now += 1_000;
     await rt.onEvents('t', [signIn({ id: 'c', at: T0 + 2 * MIN })]);
     await rt.checkpoint('t');
     expect(state.saves).toBe(2);
