@@ -99,6 +99,18 @@ describe('createEnricher', () => {
     });
   });
 
+  it('looks GeoIP up only for records without a location of their own, once per IP', () => {
+    const { enrich, calls } = fakes();
+    const located = { location: { city: 'Redmond', countryOrRegion: 'US' } };
+    for (let i = 0; i < 3; i++) enrich('acme', signIn(located));
+    expect(calls).toEqual({ geo: 0, asn: 1 });
+    const bare = enrich('acme', signIn());
+    expect(bare.kind === 'signIn' && bare.enrichment.geo).toEqual(PARIS);
+    enrich('acme', signIn());
+    enrich('acme', signIn(located));
+    expect(calls).toEqual({ geo: 1, asn: 1 });
+  });
+
   it('caches per IP: repeated IPs do not hit GeoIP or ASN again, the LRU stays bounded', () => {
     const { enrich, calls } = fakes();
     for (let i = 0; i < 5; i++) enrich('acme', signIn());
