@@ -164,7 +164,7 @@ describe('authlens CLI, no server', () => {
 
   it('refuses a format not built yet before reading, checks every file before loading any, and says when a file has no records', async () => {
     const okta = authlens(['ingest', '--tenant', 'contoso', '--format', 'okta', 'events.ndjson']);
-    expect([okta.code, okta.stderr.trim()]).toEqual([1, 'authlens: --format format okta is not supported yet (supported: auto, native, graph)']);
+    expect([okta.code, okta.stderr.trim()]).toEqual([1, 'authlens: format okta is not supported yet (supported: auto, native, graph)']);
     await writeFile(path.join(dir, 'first.ndjson'), `${signIn('first-1', 31)}\n`);
     const typo = authlens(['--json', 'ingest', '--tenant', 'contoso', 'first.ndjson', 'secnod.ndjson']);
     expect([typo.code, typo.stderr.trim()]).toEqual([1, 'authlens: cannot read secnod.ndjson: no such file']);

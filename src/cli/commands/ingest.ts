@@ -24,7 +24,7 @@ function parseFormat(raw: string): InputFormat {
   if (f === undefined) throw new CliError(`--format must be one of ${INPUT_FORMATS.join(', ')}`);
   // Refused before anything is read: nothing was rejected, the command could not run (exit 1, not 2).
   const adapter = adapterFor(f);
-  if (!adapter.ok) throw new CliError(`--format ${adapter.reason}`);
+  if (!adapter.ok) throw new CliError(adapter.reason);
   return f;
 }
 
