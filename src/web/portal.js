@@ -68,6 +68,8 @@ function renderNav() {
 function compact(v) {
   if (Array.isArray(v)) return v.map(compact).join('; ');
   if (v === null || typeof v !== 'object') return String(v);
+  // An IP list match reads "demo-tor-exits (anonymizer)", not "list: demo-tor-exits, category: anonymizer".
+  if (typeof v.list === 'string' && typeof v.category === 'string' && Object.keys(v).length === 2) return `${v.list} (${v.category})`;
   return Object.entries(v).map(([k, x]) => `${k}: ${typeof x === 'object' && x !== null ? JSON.stringify(x) : x}`).join(', ');
 }
 
