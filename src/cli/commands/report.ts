@@ -4,7 +4,6 @@
  * shows the seed's portal view (the 1000 newest rows and the total); json and
  * csv hold every row, streamed.
  */
-import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Command } from 'commander';
 import { findReport } from '../../reports/catalog.ts';
@@ -14,6 +13,7 @@ import { CliError } from '../cli-error.ts';
 import { globalOptions } from '../global-options.ts';
 import { cliIo } from '../io.ts';
 import { withRuntime } from '../runtime.ts';
+import { openOutputFile } from '../input-files.ts';
 
 interface ReportFlags {
   tenant: string;
@@ -96,10 +96,10 @@ export function register(program: Command): void {
         const queries = rt.store.reports;
         if (queries === undefined) throw new CliError('this store has no report queries');
         const service = createReportService({ queries, control: rt.store.control });
-        const file = flags.out === undefined ? undefined : createWriteStream(flags.out);
+        const file = flags.out === undefined ? undefined : await openOutputFile(flags.out);
         const write = async (chunk: string | Uint8Array): Promise<void> => {
           if (file === undefined) io.stdout.write(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-          else if (!file.write(chunk)) await once(file, 'drain');
+          else if (!file.stream.write(chunk)) await once(file.stream, 'drain');
         };
         try {
           if (format === 'table') {
@@ -128,10 +128,7 @@ export function register(program: Command): void {
             await write(first ? ']\n' : '\n]\n');
           }
         } finally {
-          if (file !== undefined) {
-            file.end();
-            await once(file, 'close');
-          }
+          await file?.close();
         }
       });
     });

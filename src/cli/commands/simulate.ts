@@ -3,7 +3,7 @@
  * writes the demo directory, a month of traffic and the attack labels
  * (docs/simulator.md).
  */
-import path from 'node:path';
+import { makeOutputDirectory, userPath } from '../input-files.ts';
 import type { Command } from 'commander';
 import { simulate, validateOptions, writeSimulation } from '../../sim/index.ts';
 import { CliError } from '../cli-error.ts';
@@ -43,15 +43,16 @@ export function register(program: Command): void {
       };
       const problem = validateOptions(options);
       if (problem !== undefined) throw new CliError(problem);
+      makeOutputDirectory(flags.out);
       const started = performance.now();
-      const manifest = writeSimulation(simulate(options), flags.out);
+      const manifest = writeSimulation(simulate(options), userPath(flags.out));
       const seconds = (performance.now() - started) / 1000;
       if (json) {
         console.log(JSON.stringify(manifest));
         return;
       }
       const c = manifest.counts;
-      console.log(`wrote ${path.resolve(flags.out)} in ${seconds.toFixed(1)} s`);
+      console.log(`wrote ${userPath(flags.out)} in ${seconds.toFixed(1)} s`);
       console.log(`  range       ${manifest.range.start} .. ${manifest.range.end}`);
       console.log(`  directory   ${c.directory.users} users, ${c.directory.groups} groups, ${c.directory.applications} apps, ${c.directory.roles} roles`);
       console.log(`  events      ${c.events ?? 0} (${Object.entries(c.byKind ?? {}).map(([k, n]) => `${k} ${n}`).join(', ')})`);
