@@ -95,7 +95,7 @@ describe('buildApp basics', () => {
   });
 
   it('runs CLI commands over the operator channel and answers 503 when it is not wired', async () => {
-    const seen: Array<{ argv: readonly string[]; stdin: Buffer | undefined; tty: boolean | undefined }> = [];
+    const seen: Array<{ argv: readonly string[]; stdin: Buffer | undefined; tty: boolean | undefined; cwd: string | undefined }> = [];
     t = await createTestApp({
       deps: {
         runCli: async (argv, stdin, live) => {
@@ -105,7 +105,7 @@ describe('buildApp basics', () => {
             for await (const c of stdin) parts.push(Buffer.from(c));
             bytes = Buffer.concat(parts);
           }
-          seen.push({ argv, stdin: bytes, tty: live?.stderrIsTTY });
+          seen.push({ argv, stdin: bytes, tty: live?.stderrIsTTY, cwd: live?.cwd });
           live?.write('stderr', '10 records\r');
           live?.write('stdout', 'out\n');
           return { exitCode: 2, stdout: 'out\n', stderr: '10 records\r' };
@@ -113,19 +113,15 @@ describe('buildApp basics', () => {
       },
     });
     const op = { authorization: `Bearer ${OPERATOR_TOKEN}` };
-    // Standard input as bytes (here the start of a gzip stream and invalid UTF-8), argv in a header.
+    // The command in the first line, then standard input as bytes (here the start of a gzip stream and invalid UTF-8).
     const stdin = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x00, 0x0a]);
-    const argv = ['ingest', '--tenant', 'acme', '-'];
+    const argv = ['ingest', '--tenant', 'acme', '-', ...Array.from({ length: 2000 }, (_, i) => `logs/day-${i}.ndjson`)];
+    const stream = { ...op, 'content-type': 'application/vnd.authlens.cli' };
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/operator/cli',
-      headers: {
-        ...op,
-        'content-type': 'application/octet-stream',
-        'x-authlens-argv': Buffer.from(JSON.stringify(argv)).toString('base64url'),
-        'x-authlens-stderr-tty': '1',
-      },
-      payload: stdin,
+      headers: stream,
+      payload: Buffer.concat([Buffer.from(`${JSON.stringify({ argv, cwd: '/home/ana/exports', stderrIsTTY: true })}\n`), stdin]),
     });
     expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
     // Output frames in the order the command wrote them, the exit code last.
@@ -134,21 +130,16 @@ describe('buildApp basics', () => {
       { stdout: 'out\n' },
       { exitCode: 2 },
     ]);
-    const noArgv = await t.app.inject({ method: 'POST', url: '/api/v1/operator/cli', headers: { ...op, 'content-type': 'application/octet-stream' }, payload: '' });
-    expect(noArgv.statusCode).toBe(400);
-    const badArgv = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/operator/cli',
-      headers: { ...op, 'content-type': 'application/octet-stream', 'x-authlens-argv': Buffer.from('{"a":1}').toString('base64url') },
-      payload: '',
-    });
-    expect(badArgv.statusCode).toBe(400);
+    const noHead = await t.app.inject({ method: 'POST', url: '/api/v1/operator/cli', headers: stream, payload: '' });
+    expect(noHead.statusCode).toBe(400);
+    const badHead = await t.app.inject({ method: 'POST', url: '/api/v1/operator/cli', headers: stream, payload: '{"argv":"ingest"}\nrest' });
+    expect(badHead.statusCode).toBe(400);
     // A CLI from before the stream sends JSON and gets one JSON answer.
     const whole = await t.app.inject({ method: 'POST', url: '/api/v1/operator/cli', headers: op, payload: { argv: ['tenant', 'list'], stdin: '{"a":1}' } });
     expect(whole.json()).toEqual({ exitCode: 2, stdout: 'out\n', stderr: '10 records\r' });
     expect(seen).toEqual([
-      { argv, stdin, tty: true },
-      { argv: ['tenant', 'list'], stdin: Buffer.from('{"a":1}'), tty: undefined },
+      { argv, stdin, tty: true, cwd: '/home/ana/exports' },
+      { argv: ['tenant', 'list'], stdin: Buffer.from('{"a":1}'), tty: undefined, cwd: undefined },
     ]);
     await t.app.close();
     t = await createTestApp();
@@ -169,12 +160,8 @@ describe('buildApp basics', () => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/operator/cli',
-      headers: {
-        authorization: `Bearer ${OPERATOR_TOKEN}`,
-        'content-type': 'application/octet-stream',
-        'x-authlens-argv': Buffer.from('["ingest"]').toString('base64url'),
-      },
-      payload: '',
+      headers: { authorization: `Bearer ${OPERATOR_TOKEN}`, 'content-type': 'application/vnd.authlens.cli' },
+      payload: '{"argv":["ingest"],"cwd":"/","stderrIsTTY":false}\n',
     });
     expect(res.body.split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown)).toEqual([
       { stdout: 'half\n' },

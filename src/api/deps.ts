@@ -32,6 +32,8 @@ export interface CliLive {
   write(stream: 'stdout' | 'stderr', chunk: string): void;
   /** The CLI's stderr is a terminal: commands draw their progress line. */
   readonly stderrIsTTY?: boolean;
+  /** The CLI's working directory: relative file names resolve against it, as they would in the user's shell. */
+  readonly cwd?: string;
 }
 /** Runs an `authlens` command in the server process (operator channel, SPEC 10 CLI while the server holds the DB). */
 export type RunCli = (argv: readonly string[], stdin?: AsyncIterable<Buffer>, live?: CliLive) => Promise<CliResult>;

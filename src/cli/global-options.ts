@@ -1,5 +1,7 @@
 /** The options every command shares (set on the root program). */
+import path from 'node:path';
 import type { Command } from 'commander';
+import { cliIo } from './io.ts';
 
 export interface GlobalOptions {
   readonly dataDir: string;
@@ -8,5 +10,6 @@ export interface GlobalOptions {
 
 export function globalOptions(cmd: Command): GlobalOptions {
   const opts = cmd.optsWithGlobals<{ dataDir?: string; json?: boolean }>();
-  return { dataDir: opts.dataDir ?? './data', json: opts.json === true };
+  // Against the user's working directory, also when the server runs the command for them.
+  return { dataDir: path.resolve(cliIo().cwd, opts.dataDir ?? './data'), json: opts.json === true };
 }

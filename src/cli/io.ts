@@ -14,6 +14,8 @@ export interface CliStreams {
   readonly stdin: AsyncIterable<Buffer>;
   /** Exit code set by the command (0 when it sets none). */
   exitCode: number;
+  /** Where relative file names are resolved: the user's working directory, also when the server runs the command. */
+  readonly cwd: string;
 }
 
 const captured = new AsyncLocalStorage<CliStreams>();
@@ -33,6 +35,9 @@ const processStreams: CliStreams = {
   },
   set exitCode(code: number) {
     process.exitCode = code;
+  },
+  get cwd() {
+    return process.cwd();
   },
 };
 
@@ -71,6 +76,7 @@ export async function captureCli(
     },
     stdin,
     exitCode: 0,
+    cwd: live?.cwd ?? process.cwd(),
   };
   await captured.run(streams, fn);
   return { exitCode: streams.exitCode, stdout: out, stderr: err };

@@ -1,77 +1,43 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildProgram } from './main.ts';
-import { absolutisePaths, relayFrames } from './remote.ts';
+import { dataDirOf, readsStdin, relayFrames } from './remote.ts';
 
-// A working directory holding folders named like the tenant ids and report ids used below:
-// what exists locally must never turn an id into a path.
-const cwd = mkdtempSync(path.join(tmpdir(), 'authlens-remote-'));
-for (const d of ['bench', 'demo', 'audit', 'create']) mkdirSync(path.join(cwd, d));
-afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+const stdin = (argv: string[]): boolean => readsStdin(argv, buildProgram());
 
-const abs = (argv: string[]): string[] => absolutisePaths(argv, cwd, buildProgram());
-
-describe('absolutisePaths: which arguments the server gets as absolute paths', () => {
-  it('keeps tenant ids, report ids and option values even when a local folder has their name', () => {
-    expect(abs(['tenant', 'create', 'bench', '--edition', 'premium'])).toEqual(['tenant', 'create', 'bench', '--edition', 'premium']);
-    expect(abs(['tenant', 'opt-in', 'demo', '--by', 'a@b.example'])).toEqual(['tenant', 'opt-in', 'demo', '--by', 'a@b.example']);
-    expect(abs(['report', 'audit', '--tenant', 'demo', '--interval', '7d'])).toEqual(['report', 'audit', '--tenant', 'demo', '--interval', '7d']);
-    expect(abs(['--json', 'keys', 'create', '--tenant', 'demo', '--role', 'reports-reader'])).toEqual([
-      '--json', 'keys', 'create', '--tenant', 'demo', '--role', 'reports-reader',
-    ]);
+describe('readsStdin: whether a forwarded command sends standard input', () => {
+  it("is true only for a '-' where the command takes a file", () => {
+    expect(stdin(['ingest', '--tenant', 'demo', '-'])).toBe(true);
+    expect(stdin(['--json', 'ingest', '--tenant', 'demo', 'a.ndjson', '-'])).toBe(true);
+    expect(stdin(['directory', 'import', '--tenant', 'demo', '-'])).toBe(true);
+    expect(stdin(['leaks', 'import', '--tenant', 'demo', '-'])).toBe(true);
+    expect(stdin(['ingest', '--tenant', 'demo', 'a.ndjson'])).toBe(false);
   });
 
-  it('resolves the files of ingest, directory import, leaks import and lists add, whether they exist or not', () => {
-    expect(abs(['ingest', '--tenant', 'demo', 'a.ndjson', 'sub/b.csv', '-'])).toEqual([
-      'ingest', '--tenant', 'demo', path.join(cwd, 'a.ndjson'), path.join(cwd, 'sub/b.csv'), '-',
-    ]);
-    expect(abs(['--data-dir', 'data', 'ingest', '--format', 'graph', '--tenant', 'bench', 'bench'])).toEqual([
-      '--data-dir', path.join(cwd, 'data'), 'ingest', '--format', 'graph', '--tenant', 'bench', path.join(cwd, 'bench'),
-    ]);
-    expect(abs(['directory', 'import', '--tenant', 'demo', 'users.json', 'roles.json'])).toEqual([
-      'directory', 'import', '--tenant', 'demo', path.join(cwd, 'users.json'), path.join(cwd, 'roles.json'),
-    ]);
-    expect(abs(['leaks', 'import', '--tenant', 'demo', 'leaks.csv'])).toEqual(['leaks', 'import', '--tenant', 'demo', path.join(cwd, 'leaks.csv')]);
-    expect(abs(['lists', 'add', 'tor.txt', '--global', '--category', 'anonymizer', '--name', 'tor'])).toEqual([
-      'lists', 'add', path.join(cwd, 'tor.txt'), '--global', '--category', 'anonymizer', '--name', 'tor',
-    ]);
+  it("is false for '-' as an option's value or as another command's argument", () => {
+    expect(stdin(['tenant', 'create', 'dash', '--name', '-'])).toBe(false);
+    expect(stdin(['ingest', '--tenant', '-', 'a.ndjson'])).toBe(false);
+    expect(stdin(['report', 'audit', '--tenant', 'demo', '--user', '-'])).toBe(false);
+    expect(stdin(['keys', 'revoke', '-', '--tenant', 'demo'])).toBe(false);
   });
 
-  it('leaves URLs of lists add alone and resolves path options in both spellings', () => {
-    expect(abs(['lists', 'add', 'https://example.org/ips.txt', '--name', 'x', '--category', 'botnet', '--global'])).toContain(
-      'https://example.org/ips.txt',
-    );
-    expect(abs(['report', 'audit', '--tenant', 'demo', '--out', 'audit.csv'])).toEqual([
-      'report', 'audit', '--tenant', 'demo', '--out', path.join(cwd, 'audit.csv'),
-    ]);
-    expect(abs(['--data-dir=d', 'report', 'audit', '--tenant', 'demo', '--out=o.csv'])).toEqual([
-      `--data-dir=${path.join(cwd, 'd')}`, 'report', 'audit', '--tenant', 'demo', `--out=${path.join(cwd, 'o.csv')}`,
-    ]);
-  });
-
-  it('never changes an id-like positional or option value, whatever its text', () => {
-    const token = fc.string({ minLength: 1, maxLength: 40 }).filter((s) => !s.startsWith('-'));
+  it('never mistakes an option value for a file, whatever its text', () => {
+    const token = fc.string({ minLength: 1, maxLength: 20 });
     fc.assert(
-      fc.property(token, token, (tenant, id) => {
-        expect(abs(['tenant', 'create', tenant])).toEqual(['tenant', 'create', tenant]);
-        expect(abs(['report', id, '--tenant', tenant])).toEqual(['report', id, '--tenant', tenant]);
-        expect(abs(['keys', 'revoke', id, '--tenant', tenant])).toEqual(['keys', 'revoke', id, '--tenant', tenant]);
+      fc.property(token, token, (tenant, name) => {
+        expect(stdin(['tenant', 'create', 'x', '--name', name])).toBe(false);
+        expect(stdin(['ingest', '--tenant', tenant, 'file.ndjson'])).toBe(false);
       }),
     );
   });
+});
 
-  it('turns every ingest file into the absolute path of that file', () => {
-    const name = fc.stringMatching(/^[a-z0-9._][a-z0-9._/ -]{0,30}$/);
-    fc.assert(
-      fc.property(fc.array(name, { minLength: 1, maxLength: 5 }), (files) => {
-        const out = abs(['ingest', '--tenant', 'demo', ...files]);
-        expect(out.slice(0, 3)).toEqual(['ingest', '--tenant', 'demo']);
-        expect(out.slice(3)).toEqual(files.map((f) => path.resolve(cwd, f)));
-      }),
-    );
+describe('dataDirOf: the data dir a command will use', () => {
+  it('takes the last --data-dir, as commander does, in both spellings', () => {
+    expect(dataDirOf(['--data-dir', 'a', 'tenant', 'list', '--data-dir', 'b'])).toBe(path.resolve('b'));
+    expect(dataDirOf(['--data-dir=a', 'tenant', 'list'])).toBe(path.resolve('a'));
+    expect(dataDirOf(['tenant', 'list'])).toBe(path.resolve('data'));
   });
 });
 

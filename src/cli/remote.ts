@@ -8,24 +8,25 @@
 import path from 'node:path';
 import type { Command, Option } from 'commander';
 import { Readable } from 'node:stream';
-import { ARGV_HEADER, STDERR_TTY_HEADER } from '../api/routes/v1/operator.ts';
+import { CLI_STREAM_TYPE, type CliHead } from '../api/routes/v1/operator.ts';
 import { readServerInfo } from '../api/server-info.ts';
 import { cliIo } from './io.ts';
 
 /** Commands that never touch the data dir run locally even while a server runs. */
 const LOCAL_ONLY = new Set(['simulate', 'reports', 'help', 'start']);
-/** Options whose value is a local path the server must see absolute. */
-const PATH_OPTIONS = new Set(['--data-dir', '--out', '--tls-cert', '--tls-key']);
-/** Positional arguments that name local files: "<command path> <argument name>" as registered with commander. */
-const PATH_ARGUMENTS = new Set(['ingest files', 'directory import files', 'leaks import file', 'lists add source']);
+/** Positional arguments where '-' means standard input: "<command path> <argument name>" as registered with commander. */
+const STDIN_ARGUMENTS = new Set(['ingest files', 'directory import files', 'leaks import file']);
 
+/** The data dir the command will use: like commander, the last --data-dir wins. */
 export function dataDirOf(argv: readonly string[]): string {
+  let dir = './data';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
-    if (a === '--data-dir') return path.resolve(argv[i + 1] ?? './data');
-    if (a.startsWith('--data-dir=')) return path.resolve(a.slice('--data-dir='.length));
+    if (a === '--') break;
+    if (a === '--data-dir') dir = argv[++i] ?? dir;
+    else if (a.startsWith('--data-dir=')) dir = a.slice('--data-dir='.length);
   }
-  return path.resolve('./data');
+  return path.resolve(dir);
 }
 
 function commandOf(argv: readonly string[]): string | undefined {
@@ -48,58 +49,40 @@ function findOption(cmd: Command, flag: string): Option | undefined {
   return undefined;
 }
 
-const isUrl = (v: string): boolean => /^https?:\/\//i.test(v);
-
 /**
- * Makes the file arguments absolute, since the server's working directory is
- * not ours. Which tokens are files comes from the command's own definition
- * (its options and arguments), never from what happens to exist here: a
- * tenant called like a local folder stays a tenant id.
+ * Whether the command reads standard input: a '-' where the command takes a
+ * file, read from the command's own definition (its options and arguments).
+ * A '-' given as an option's value (`--name -`) is a value, not stdin.
  */
-export function absolutisePaths(argv: readonly string[], cwd: string, program: Command): string[] {
-  const out: string[] = [];
+export function readsStdin(argv: readonly string[], program: Command): boolean {
   let cmd = program;
   const words: string[] = [];
   let positional = 0;
   let onlyPositionals = false;
-  const resolve = (v: string): string => (v === '-' || v === '' || isUrl(v) ? v : path.resolve(cwd, v));
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
     if (!onlyPositionals && a === '--') {
       onlyPositionals = true;
-      out.push(a);
       continue;
     }
     if (!onlyPositionals && a.startsWith('-') && a.length > 1) {
-      const eq = a.indexOf('=');
-      const flag = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
-      const isPath = PATH_OPTIONS.has(flag);
-      if (eq > 0 && a.startsWith('--')) {
-        out.push(isPath ? `${flag}=${resolve(a.slice(eq + 1))}` : a);
-        continue;
-      }
-      out.push(a);
-      const o = findOption(cmd, flag);
-      if (o !== undefined && (o.required || o.optional) && i + 1 < argv.length) {
-        i++;
-        const v = argv[i] ?? '';
-        out.push(isPath ? resolve(v) : v);
-      }
+      if (a.startsWith('--') && a.includes('=')) continue;
+      const o = findOption(cmd, a);
+      if (o !== undefined && (o.required || o.optional)) i++;
       continue;
     }
-    const sub = positional === 0 ? cmd.commands.find((c) => c.name() === a || c.aliases().includes(a)) : undefined;
-    if (sub !== undefined && !onlyPositionals) {
+    const sub = positional === 0 && !onlyPositionals ? cmd.commands.find((c) => c.name() === a || c.aliases().includes(a)) : undefined;
+    if (sub !== undefined) {
       cmd = sub;
       words.push(a);
-      out.push(a);
       continue;
     }
     const args = cmd.registeredArguments;
     const arg = args[Math.min(positional, args.length - 1)];
     positional++;
-    out.push(arg !== undefined && PATH_ARGUMENTS.has(`${words.join(' ')} ${arg.name()}`) ? resolve(a) : a);
+    if (a === '-' && arg !== undefined && STDIN_ARGUMENTS.has(`${words.join(' ')} ${arg.name()}`)) return true;
   }
-  return out;
+  return false;
 }
 
 /** A server.json left by a server that is gone (killed) must not capture the command. */
@@ -125,26 +108,22 @@ export async function forwardToRunningServer(argv: readonly string[], program: C
   const info = await readServerInfo(dataDirOf(argv));
   if (info === undefined || !processAlive(info.pid)) return undefined;
   const io = cliIo();
-  const args = absolutisePaths(argv, process.cwd(), program);
-  const readsStdin = args.includes('-');
+  const stdin = readsStdin(argv, program);
+  // The command as the user typed it, and where: the server resolves relative file names against this cwd.
+  const head: CliHead = { argv: [...argv], cwd: process.cwd(), stderrIsTTY: process.stderr.isTTY === true };
   let res: Response;
   try {
     res = await fetch(new URL('/api/v1/operator/cli', info.url), {
       method: 'POST',
-      headers: {
-        authorization: `Bearer ${info.operatorToken}`,
-        'content-type': 'application/octet-stream',
-        [ARGV_HEADER]: Buffer.from(JSON.stringify(args)).toString('base64url'),
-        [STDERR_TTY_HEADER]: process.stderr.isTTY === true ? '1' : '0',
-      },
-      // Standard input goes as it is, bytes (gzip too), streamed: a piped load of any size.
-      body: readsStdin ? (Readable.toWeb(process.stdin) as ReadableStream<Uint8Array>) : new Uint8Array(0),
+      headers: { authorization: `Bearer ${info.operatorToken}`, 'content-type': CLI_STREAM_TYPE },
+      // One JSON line, then standard input as it is, bytes (gzip too), streamed: a piped load of any size.
+      body: Readable.toWeb(Readable.from(withHead(head, stdin ? process.stdin : undefined))) as ReadableStream<Uint8Array>,
       duplex: 'half',
     } as RequestInit);
   } catch (err) {
     // Nothing listens: the server died and its lock went with it, so the command runs here, unless the
     // input was already being sent (it cannot be read twice).
-    if (refusedConnection(err) && !readsStdin) return undefined;
+    if (refusedConnection(err) && !stdin) return undefined;
     io.stderr.write(`authlens: could not reach the server at ${info.url} that holds this data dir (${describeError(err)}); is it still running?\n`);
     return 1;
   }
@@ -162,6 +141,12 @@ export async function forwardToRunningServer(argv: readonly string[], program: C
     return 1;
   }
   return exitCode;
+}
+
+async function* withHead(head: CliHead, stdin: AsyncIterable<Buffer | string> | undefined): AsyncGenerator<Buffer> {
+  yield Buffer.from(`${JSON.stringify(head)}\n`);
+  if (stdin === undefined) return;
+  for await (const c of stdin) yield typeof c === 'string' ? Buffer.from(c) : c;
 }
 
 function describeError(err: unknown): string {

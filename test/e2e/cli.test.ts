@@ -58,10 +58,10 @@ function signIn(id: string, minute: number, extra: Record<string, unknown> = {})
 }
 
 /** Async twin of authlens(): the server under test lives in this process, so the parent must keep serving. */
-function authlensAsync(args: readonly string[], input?: Buffer): Promise<{ code: number; stdout: string; stderr: string }> {
+function authlensAsync(args: readonly string[], input?: Buffer, cwd = dir): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, '--data-dir', dataDir, ...args], {
-      cwd: dir,
+      cwd,
       env: { ...process.env, AUTHLENS_LOG_LEVEL: 'warn' },
       stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
@@ -219,6 +219,28 @@ describe('authlens CLI while a server holds the data dir', () => {
     const r = await authlensAsync(['--json', 'ingest', '--tenant', 'contoso', '-'], body);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ accepted: 2, duplicates: 1, rejected: [] });
+  });
+
+  it('reads and writes relative paths from the user\'s working directory and names them as typed', async () => {
+    const sub = path.join(dir, 'sub');
+    await mkdir(sub, { recursive: true });
+    await writeFile(path.join(sub, 'bad.ndjson'), `${signIn('rel-1', 41)}\n{oops\n`);
+    const r = await authlensAsync(['--json', 'ingest', '--tenant', 'contoso', 'bad.ndjson', '../first.ndjson'], undefined, sub);
+    expect(r.code, r.stderr).toBe(2);
+    const summary = JSON.parse(r.stdout) as { rejected: { file?: string; line: number }[] };
+    expect(summary.rejected.map((x) => [x.file, x.line])).toEqual([['bad.ndjson', 2]]);
+    const missing = await authlensAsync(['ingest', '--tenant', 'contoso', 'nope.ndjson'], undefined, sub);
+    expect([missing.code, missing.stderr.trim()]).toEqual([1, 'authlens: cannot read nope.ndjson: no such file']);
+    const out = await authlensAsync(['report', 'audit', '--tenant', 'contoso', '--format', 'csv', '--out', 'audit.csv'], undefined, sub);
+    expect(out.code, out.stderr).toBe(0);
+    expect(existsSync(path.join(sub, 'audit.csv'))).toBe(true);
+    // A missing folder for --out is one clear line, and the server lives on.
+    const nowhere = await authlensAsync(['report', 'audit', '--tenant', 'contoso', '--format', 'csv', '--out', 'nodir/x.csv'], undefined, sub);
+    expect([nowhere.code, nowhere.stderr.trim()]).toEqual([1, 'authlens: cannot write nodir/x.csv: no such folder']);
+    expect((await fetch(`${server.url}/api/v1/health`)).status).toBeLessThan(500);
+    const onDir = await authlensAsync(['report', 'audit', '--tenant', 'contoso', '--format', 'csv', '--out', '.'], undefined, sub);
+    expect([onDir.code, onDir.stderr.trim()]).toEqual([1, 'authlens: cannot write .: it is a directory; give a file name']);
+    expect((await authlensAsync(['tenant', 'list'])).code).toBe(0);
   });
 
   it('takes a tenant id that a folder in the working directory also has as its name', async () => {

@@ -44,7 +44,7 @@ export function register(program: Command): void {
       const span = parseInterval(opts.interval);
       if (span === undefined) throw new CliError(`--interval must look like 24h, 7d or 30d, got "${opts.interval}"`);
       const result = await withRuntime(g.dataDir, async (rt) => {
-        if ((await rt.store.control.getTenant(opts.tenant)) === undefined) throw new CliError(`no tenant ${opts.tenant}`);
+        if ((await rt.store.control.getTenant(opts.tenant)) === undefined) throw new CliError(`tenant '${opts.tenant}' does not exist`);
         const to = Date.now();
         const stored = (await rt.detect.settings.getSettings(opts.tenant)) as TenantDetectorSettings;
         return backtest({

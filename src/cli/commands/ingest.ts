@@ -11,7 +11,7 @@ import { globalOptions } from '../global-options.ts';
 import { createProgressLine } from '../progress.ts';
 import { withRuntime } from '../runtime.ts';
 import { cliIo } from '../io.ts';
-import { readableFileSize } from '../input-files.ts';
+import { readableFileSize, userPath } from '../input-files.ts';
 import { adapterFor } from '../../ingest/formats/index.ts';
 
 interface IngestOptions {
@@ -63,7 +63,7 @@ export function register(program: Command): void {
       await withRuntime(g.dataDir, async (rt) => {
         for (const file of files) {
           const size = sizes.get(file);
-          const input = file === '-' ? io.stdin : createReadStream(file);
+          const input = file === '-' ? io.stdin : createReadStream(userPath(file));
           const progress = createProgressLine(io.stderr, size);
           try {
             const part = await rt.ingest(opts.tenant, input, { format, onProgress: (p) => progress.update(p) });

@@ -50,7 +50,7 @@ describe('authlens leaks import', () => {
     await writeFile(file, '{"email":"bob@acme.example"}\n');
     const r = await cli('leaks', 'import', '--tenant', 'nope', file);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain('no tenant nope');
+    expect(r.stderr).toContain("tenant 'nope' does not exist");
   });
 });
 

@@ -27,7 +27,7 @@ export function register(program: Command): void {
       const importedAt = new Date().toISOString();
       const parsed = parseLeaks(text, importedAt);
       const summary = await withRuntime(g.dataDir, async (rt) => {
-        if ((await rt.store.control.getTenant(opts.tenant)) === undefined) throw new CliError(`no tenant ${opts.tenant}`);
+        if ((await rt.store.control.getTenant(opts.tenant)) === undefined) throw new CliError(`tenant '${opts.tenant}' does not exist`);
         const stored = await rt.detect.leaks.importLeaks(opts.tenant, parsed.records);
         // The whole stored feed against the current directory: repeats keep their ids, so only new matches are added.
         const detections = await rematchLeaks(opts.tenant, { leaks: rt.detect.leaks, control: rt.store.control, settings: rt.detect.settings });

@@ -13,7 +13,7 @@ import type { ListScope } from '../../enrich/ip-lists/registry.ts';
 import { CliError } from '../cli-error.ts';
 import { globalOptions } from '../global-options.ts';
 import { cliIo } from '../io.ts';
-import { readableFileSize } from '../input-files.ts';
+import { readableFileSize, userPath } from '../input-files.ts';
 
 interface ScopeOptions {
   readonly tenant?: string;
@@ -94,7 +94,7 @@ export function register(program: Command): void {
         scope: scopeOf(opts),
         name: opts.name,
         category: category(opts.category),
-        source,
+        source: isUrl(source) ? source : userPath(source),
         ...(format(opts.format) !== undefined ? { format: format(opts.format) } : {}),
         ...(minCount(opts.minCount) !== undefined ? { minCount: minCount(opts.minCount) } : {}),
       };

@@ -2,9 +2,12 @@
  * The local operator channel: the CLI runs its command inside the server when
  * the server holds the DuckDB file. Operator token only (server.json), loopback only.
  *
- * The CLI sends its argv in a header and its standard input, bytes as they
- * are (gzip too), as the body (application/octet-stream), streamed: a piped
- * load of any size never sits in memory. The answer streams back as NDJSON
+ * The body (application/vnd.authlens.cli) is one JSON line, the command as
+ * the user typed it ({argv, cwd, stderrIsTTY}), then the CLI's standard input,
+ * bytes as they are (gzip too), streamed: a piped load of any size never sits
+ * in memory, and a command line of any length fits (no header limit). The
+ * command resolves relative file names against `cwd`, so it reads, writes and
+ * names files exactly as a local run would. The answer streams back as NDJSON
  * frames written as the command writes (a long load shows its progress), the
  * exit code last. A JSON body {argv, stdin} (CLIs before the stream) gets one
  * JSON answer at the end.
@@ -17,11 +20,9 @@ import { ApiError } from '../../errors.ts';
 import type { CliLive } from '../../deps.ts';
 import type { RouteOptionsOf } from '../../services.ts';
 
-const CliArgv = Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 256 });
-const argvCheck = Compile(CliArgv);
 const CliBody = Type.Object(
   {
-    argv: CliArgv,
+    argv: Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 256 }),
     /** Standard input for commands reading '-', as UTF-8 text. */
     stdin: Type.Optional(Type.String()),
   },
@@ -35,30 +36,65 @@ export const CliFrame = Type.Union([
 ]);
 export type CliFrame = Static<typeof CliFrame>;
 const CliAnswer = Type.Object({ exitCode: Type.Integer(), stdout: Type.String(), stderr: Type.String() });
-/** The command's argv: base64url of its JSON array (streamed requests). */
-export const ARGV_HEADER = 'x-authlens-argv';
-/** Set to 1 by a CLI whose stderr is a terminal: the command draws its progress line. */
-export const STDERR_TTY_HEADER = 'x-authlens-stderr-tty';
+/** The first line of a streamed command: what the user typed, where, and whether their stderr is a terminal. */
+export const CliHead = Type.Object(
+  {
+    argv: Type.Array(Type.String({ maxLength: 65_536 }), { maxItems: 1_000_000 }),
+    cwd: Type.String({ minLength: 1, maxLength: 4096 }),
+    stderrIsTTY: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+export type CliHead = Static<typeof CliHead>;
+const headCheck = Compile(CliHead);
+export const CLI_STREAM_TYPE = 'application/vnd.authlens.cli';
+/** The head line may be long (thousands of file names), not endless. */
+const MAX_HEAD_BYTES = 16 * 1024 * 1024;
 
 async function* textStream(text: string): AsyncIterable<Buffer> {
   yield Buffer.from(text, 'utf8');
 }
 
-function argvFromHeader(raw: string | string[] | undefined): string[] {
-  if (typeof raw !== 'string') throw new ApiError(400, 'invalidRequest', `a streamed command needs its argv in ${ARGV_HEADER}`);
-  let v: unknown;
-  try {
-    v = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-  } catch {
-    v = undefined;
+/** Splits the body into its head line (parsed and checked) and the standard input after it. */
+async function readHead(body: AsyncIterable<Buffer>): Promise<{ head: CliHead; stdin: AsyncIterable<Buffer> }> {
+  const it = body[Symbol.asyncIterator]();
+  const parts: Buffer[] = [];
+  let size = 0;
+  for (;;) {
+    const next = await it.next();
+    if (next.done === true) throw new ApiError(400, 'invalidRequest', 'the body ended before its first line (the command)');
+    const chunk = Buffer.from(next.value);
+    const nl = chunk.indexOf(0x0a);
+    if (nl < 0) {
+      parts.push(chunk);
+      size += chunk.length;
+      if (size > MAX_HEAD_BYTES) throw new ApiError(413, 'payloadTooLarge', `the command line is over ${MAX_HEAD_BYTES} bytes`);
+      continue;
+    }
+    parts.push(chunk.subarray(0, nl));
+    const rest = chunk.subarray(nl + 1);
+    let head: unknown;
+    try {
+      head = JSON.parse(Buffer.concat(parts).toString('utf8'));
+    } catch {
+      head = undefined;
+    }
+    if (!headCheck.Check(head)) throw new ApiError(400, 'invalidRequest', 'the first line must be {"argv":[...],"cwd":"...","stderrIsTTY":bool}');
+    const stdin = (async function* (): AsyncGenerator<Buffer> {
+      if (rest.length > 0) yield rest;
+      for (;;) {
+        const n = await it.next();
+        if (n.done === true) return;
+        yield Buffer.from(n.value);
+      }
+    })();
+    return { head, stdin };
   }
-  if (!argvCheck.Check(v)) throw new ApiError(400, 'invalidRequest', `${ARGV_HEADER} is not base64url of a JSON array of strings`);
-  return v;
 }
 
 export async function operatorRoutes(app: FastifyInstance, { deps }: RouteOptionsOf): Promise<void> {
-  // Standard input is handed over unread (bytes, any size); the command reads it as it goes.
-  app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
+  // The body is handed over unread (bytes, any size); the command reads its standard input as it goes.
+  app.addContentTypeParser(CLI_STREAM_TYPE, (_request, payload, done) => done(null, payload));
 
   app.post(
     '/api/v1/operator/cli',
@@ -67,10 +103,9 @@ export async function operatorRoutes(app: FastifyInstance, { deps }: RouteOption
       schema: {
         summary: 'Run an authlens CLI command in the server process (local operator only)',
         tags: ['operator'],
-        headers: Type.Object({ [ARGV_HEADER]: Type.Optional(Type.String({ maxLength: 65_536 })), [STDERR_TTY_HEADER]: Type.Optional(Type.String()) }),
         body: {
           content: {
-            'application/octet-stream': { schema: Type.Unknown({ description: "the CLI's standard input; argv in x-authlens-argv" }) },
+            [CLI_STREAM_TYPE]: { schema: Type.Unknown({ description: "one JSON line {argv, cwd, stderrIsTTY}, then the CLI's standard input" }) },
             'application/json': { schema: CliBody },
           },
         },
@@ -89,17 +124,17 @@ export async function operatorRoutes(app: FastifyInstance, { deps }: RouteOption
         const body = request.body as Static<typeof CliBody>;
         return runCli(body.argv, body.stdin !== undefined ? textStream(body.stdin) : undefined);
       }
-      const argv = argvFromHeader(request.headers[ARGV_HEADER]);
-      const stdin = request.body as Readable;
+      const { head, stdin } = await readHead(request.body as Readable);
       const out = new PassThrough();
       const frame = (f: CliFrame): void => {
         if (!out.writableEnded) out.write(`${JSON.stringify(f)}\n`);
       };
       const live: CliLive = {
         write: (stream, chunk) => frame(stream === 'stdout' ? { stdout: chunk } : { stderr: chunk }),
-        stderrIsTTY: request.headers[STDERR_TTY_HEADER] === '1',
+        stderrIsTTY: head.stderrIsTTY,
+        cwd: head.cwd,
       };
-      runCli(argv, stdin, live)
+      runCli(head.argv, stdin, live)
         .then(
           (r) => frame({ exitCode: r.exitCode }),
           (err: unknown) => {
