@@ -15,7 +15,7 @@ export function buildProgram(): Command {
   const io = cliIo();
   const program = new Command('authlens')
     .description('authlens: access and usage reports, sign-in logs and risk detections for your directory')
-    .option('--data-dir <dir>', 'data directory (DuckDB file and state)', './data')
+    .option('--data-dir <dir>', 'data directory (DuckDB file and state) (default: $AUTHLENS_DATA_DIR, else ./data)')
     .option('--json', 'machine-readable output', false)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })

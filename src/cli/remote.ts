@@ -10,6 +10,7 @@ import type { Command, Option } from 'commander';
 import { Readable } from 'node:stream';
 import { CLI_STREAM_TYPE, type CliHead } from '../api/routes/v1/operator.ts';
 import { readServerInfo } from '../api/server-info.ts';
+import { defaultDataDir } from '../config/config.ts';
 import { cliIo } from './io.ts';
 
 /** Commands that never touch the data dir run locally even while a server runs. */
@@ -19,7 +20,7 @@ const STDIN_ARGUMENTS = new Set(['ingest files', 'directory import files', 'leak
 
 /** The data dir the command will use: like commander, the last --data-dir wins. */
 export function dataDirOf(argv: readonly string[]): string {
-  let dir = './data';
+  let dir = defaultDataDir();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
     if (a === '--') break;

@@ -66,6 +66,12 @@ function adminPasswordFrom(raw: string | undefined): string | undefined {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** The data dir when no --data-dir is given: AUTHLENS_DATA_DIR, else ./data (relative to the working directory). */
+export function defaultDataDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const v = env.AUTHLENS_DATA_DIR;
+  return v === undefined || v === '' ? './data' : v;
+}
+
 export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const certFile = env.AUTHLENS_TLS_CERT;
   const keyFile = env.AUTHLENS_TLS_KEY;
@@ -80,7 +86,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   const logLevel = LOG_LEVELS.find((l) => l === logLevelRaw);
   if (logLevel === undefined) throw new Error(`AUTHLENS_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const base: Config = {
-    dataDir: path.resolve(env.AUTHLENS_DATA_DIR ?? './data'),
+    dataDir: path.resolve(defaultDataDir(env)),
     host: env.AUTHLENS_HOST ?? '127.0.0.1',
     port: intFrom(env, 'AUTHLENS_PORT', 8080),
     tls: certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined,

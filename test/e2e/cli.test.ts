@@ -175,6 +175,12 @@ describe('authlens CLI, no server', () => {
     expect(r.stderr.trim()).toBe('authlens: no records in empty.ndjson');
   });
 
+  it('takes the data dir from AUTHLENS_DATA_DIR when no --data-dir is given', () => {
+    const r = spawnSync(process.execPath, [BIN, '--json', 'tenant', 'list'], { cwd: tmpdir(), encoding: 'utf8', env: { ...process.env, AUTHLENS_DATA_DIR: dataDir } });
+    expect(r.status, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { id: string }[]).map((t) => t.id)).toContain('contoso');
+  });
+
   it('refuses to work on a folder without authlens data instead of creating an empty store there', () => {
     const elsewhere = path.join(dir, 'elsewhere');
     const r = spawnSync(process.execPath, [BIN, '--data-dir', elsewhere, 'tenant', 'list'], { cwd: dir, encoding: 'utf8' });
