@@ -134,6 +134,8 @@ describe('buildApp basics', () => {
     expect(noHead.statusCode).toBe(400);
     const badHead = await t.app.inject({ method: 'POST', url: '/api/v1/operator/cli', headers: stream, payload: '{"argv":"ingest"}\nrest' });
     expect(badHead.statusCode).toBe(400);
+    const relative = await t.app.inject({ method: 'POST', url: '/api/v1/operator/cli', headers: stream, payload: '{"argv":[],"cwd":"exports","stderrIsTTY":false}\n' });
+    expect(relative.statusCode).toBe(400);
     // A CLI from before the stream sends JSON and gets one JSON answer.
     const whole = await t.app.inject({ method: 'POST', url: '/api/v1/operator/cli', headers: op, payload: { argv: ['tenant', 'list'], stdin: '{"a":1}' } });
     expect(whole.json()).toEqual({ exitCode: 2, stdout: 'out\n', stderr: '10 records\r' });

@@ -12,6 +12,7 @@
  * exit code last. A JSON body {argv, stdin} (CLIs before the stream) gets one
  * JSON answer at the end.
  */
+import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
@@ -80,6 +81,7 @@ async function readHead(body: AsyncIterable<Buffer>): Promise<{ head: CliHead; s
       head = undefined;
     }
     if (!headCheck.Check(head)) throw new ApiError(400, 'invalidRequest', 'the first line must be {"argv":[...],"cwd":"...","stderrIsTTY":bool}');
+    if (!path.isAbsolute(head.cwd)) throw new ApiError(400, 'invalidRequest', 'cwd must be an absolute path');
     const stdin = (async function* (): AsyncGenerator<Buffer> {
       if (rest.length > 0) yield rest;
       for (;;) {
