@@ -58,6 +58,8 @@ export function register(program: Command, ctx: CommandContext): void {
         };
         process.once('SIGINT', () => stop('SIGINT'));
         process.once('SIGTERM', () => stop('SIGTERM'));
+        // The terminal closed (tmux or ssh gone): shut down cleanly too, so server.json goes with the server.
+        process.once('SIGHUP', () => stop('SIGHUP'));
       });
     });
 }
