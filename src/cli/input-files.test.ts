@@ -1,10 +1,11 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureCli } from './io.ts';
-import { readableFileSize, readInputText } from './input-files.ts';
+import { makeOutputDirectory, openOutputFile, readableFileSize, readInputText } from './input-files.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -31,5 +32,24 @@ describe('CLI input files', () => {
       text = await readInputText('-');
     }, Readable.from([Buffer.from('from '), Buffer.from('stdin')]));
     expect(text).toBe('from stdin');
+  });
+
+  it('creates an output folder with its parents, and says plainly when it cannot', async () => {
+    const nested = path.join(dir, 'out', 'a', 'b');
+    makeOutputDirectory(nested);
+    makeOutputDirectory(nested);
+    expect(existsSync(nested)).toBe(true);
+    await writeFile(path.join(dir, 'plain'), 'x');
+    expect(() => makeOutputDirectory(path.join(dir, 'plain', 'sub'))).toThrow(`cannot write to ${path.join(dir, 'plain', 'sub')}: a part of the path is a file`);
+    expect(() => makeOutputDirectory(path.join(dir, 'plain'))).toThrow('is a file, not a folder');
+  });
+
+  it('opens an output file before writing, and keeps a later write error for close()', async () => {
+    await expect(openOutputFile(path.join(dir, 'nodir', 'x.csv'))).rejects.toThrow('no such folder');
+    await expect(openOutputFile(dir)).rejects.toThrow('it is a directory; give a file name');
+    const out = await openOutputFile(path.join(dir, 'r.csv'));
+    out.stream.write('a,b\n');
+    await out.close();
+    expect(readFileSync(path.join(dir, 'r.csv'), 'utf8')).toBe('a,b\n');
   });
 });

@@ -10,11 +10,18 @@ import path from 'node:path';
 import { CliError } from './cli-error.ts';
 import { cliIo } from './io.ts';
 
-function unreadable(file: string, err: unknown): CliError {
+/** Why a file system call failed, in the user's words; `missing` names what was not there. */
+function why(err: unknown, missing: string, aDirectory = 'it is a directory; give a file'): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  const why =
-    code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory; give a file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : err instanceof Error ? err.message : String(err);
-  return new CliError(`cannot read ${file}: ${why}`);
+  if (code === 'ENOENT') return missing;
+  if (code === 'EISDIR') return aDirectory;
+  if (code === 'ENOTDIR') return 'a part of the path is a file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return err instanceof Error ? err.message : String(err);
+}
+
+function unreadable(file: string, err: unknown): CliError {
+  return new CliError(`cannot read ${file}: ${why(err, 'no such file')}`);
 }
 
 /** A file name as the user typed it, resolved against their working directory (not the server's). */
@@ -39,10 +46,7 @@ export async function readableFileSize(file: string): Promise<number> {
  */
 export async function openOutputFile(file: string): Promise<{ readonly stream: WriteStream; close(): Promise<void> }> {
   const handle = await open(userPath(file), 'w').catch((err: unknown) => {
-    const code = (err as NodeJS.ErrnoException | undefined)?.code;
-    const why =
-      code === 'ENOENT' ? 'no such folder' : code === 'EISDIR' ? 'it is a directory; give a file name' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : err instanceof Error ? err.message : String(err);
-    throw new CliError(`cannot write ${file}: ${why}`);
+    throw new CliError(`cannot write ${file}: ${why(err, 'no such folder', 'it is a directory; give a file name')}`);
   });
   const stream = handle.createWriteStream();
   let failure: unknown;
@@ -83,11 +87,10 @@ export function makeOutputDirectory(dir: string): void {
           return;
         } catch (again) {
           if ((again as NodeJS.ErrnoException).code === 'EEXIST') return;
-          throw new CliError(`cannot write to ${dir}: ${(again as Error).message}`);
+          throw new CliError(`cannot write to ${dir}: ${why(again, 'no such folder')}`);
         }
       }
-      const why = code === 'ENOTDIR' ? 'a part of the path is a file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message;
-      throw new CliError(`cannot write to ${dir}: ${why}`);
+      throw new CliError(`cannot write to ${dir}: ${why(err, 'no such folder')}`);
     }
   };
   make(target, 0);
