@@ -34,6 +34,8 @@ export interface CliLive {
   readonly stderrIsTTY?: boolean;
   /** The CLI's working directory: relative file names resolve against it, as they would in the user's shell. */
   readonly cwd?: string;
+  /** Width of the CLI's terminal, for help text (80 when it is not a terminal). */
+  readonly columns?: number;
 }
 /** Runs an `authlens` command in the server process (operator channel, SPEC 10 CLI while the server holds the DB). */
 export type RunCli = (argv: readonly string[], stdin?: AsyncIterable<Buffer>, live?: CliLive) => Promise<CliResult>;

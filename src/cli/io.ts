@@ -16,6 +16,8 @@ export interface CliStreams {
   exitCode: number;
   /** Where relative file names are resolved: the user's working directory, also when the server runs the command. */
   readonly cwd: string;
+  /** The user's terminal width, for help text. */
+  readonly columns: number;
 }
 
 const captured = new AsyncLocalStorage<CliStreams>();
@@ -38,6 +40,9 @@ const processStreams: CliStreams = {
   },
   get cwd() {
     return process.cwd();
+  },
+  get columns() {
+    return process.stdout.isTTY ? process.stdout.columns : 80;
   },
 };
 
@@ -77,6 +82,7 @@ export async function captureCli(
     stdin,
     exitCode: 0,
     cwd: live?.cwd ?? process.cwd(),
+    columns: live?.columns ?? 80,
   };
   await captured.run(streams, fn);
   return { exitCode: streams.exitCode, stdout: out, stderr: err };

@@ -18,7 +18,13 @@ export function buildProgram(): Command {
     .option('--data-dir <dir>', 'data directory (DuckDB file and state) (default: $AUTHLENS_DATA_DIR, else ./data)')
     .option('--json', 'machine-readable output', false)
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      // The user's terminal, also when the server runs the command for them.
+      getOutHelpWidth: () => io.columns,
+      getErrHelpWidth: () => io.columns,
+    })
     .showHelpAfterError();
   const ctx: CommandContext = { runCliCaptured };
   for (const register of COMMANDS) register(program, ctx);

@@ -111,7 +111,12 @@ export async function forwardToRunningServer(argv: readonly string[], program: C
   const io = cliIo();
   const stdin = readsStdin(argv, program);
   // The command as the user typed it, and where: the server resolves relative file names against this cwd.
-  const head: CliHead = { argv: [...argv], cwd: process.cwd(), stderrIsTTY: process.stderr.isTTY === true };
+  const head: CliHead = {
+    argv: [...argv],
+    cwd: process.cwd(),
+    stderrIsTTY: process.stderr.isTTY === true,
+    columns: process.stdout.isTTY ? Math.min(1000, Math.max(20, process.stdout.columns)) : 80,
+  };
   let res: Response;
   try {
     res = await fetch(new URL('/api/v1/operator/cli', info.url), {

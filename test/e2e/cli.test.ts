@@ -249,6 +249,14 @@ describe('authlens CLI while a server holds the data dir', () => {
     expect((await authlensAsync(['tenant', 'list'])).code).toBe(0);
   });
 
+  it('prints a usage error exactly as a local run does, help text wrapped alike', async () => {
+    const through = await authlensAsync(['ingest', 'x.ndjson']);
+    const local = spawnSync(process.execPath, [BIN, '--data-dir', path.join(dir, 'no-server-here'), 'ingest', 'x.ndjson'], { cwd: dir, encoding: 'utf8' });
+    expect(through.code).toBe(1);
+    expect(through.stderr).toContain("required option '--tenant <id>' not specified");
+    expect([through.code, through.stderr]).toEqual([local.status, local.stderr]);
+  });
+
   it('takes a tenant id that a folder in the working directory also has as its name', async () => {
     await mkdir(path.join(dir, 'fabrikam'));
     const r = await authlensAsync(['tenant', 'create', 'fabrikam', '--edition', 'premium']);

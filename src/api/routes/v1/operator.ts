@@ -43,6 +43,7 @@ export const CliHead = Type.Object(
     argv: Type.Array(Type.String({ maxLength: 65_536 }), { maxItems: 1_000_000 }),
     cwd: Type.String({ minLength: 1, maxLength: 4096 }),
     stderrIsTTY: Type.Boolean(),
+    columns: Type.Optional(Type.Integer({ minimum: 20, maximum: 1000 })),
   },
   { additionalProperties: false },
 );
@@ -135,6 +136,7 @@ export async function operatorRoutes(app: FastifyInstance, { deps }: RouteOption
         write: (stream, chunk) => frame(stream === 'stdout' ? { stdout: chunk } : { stderr: chunk }),
         stderrIsTTY: head.stderrIsTTY,
         cwd: head.cwd,
+        ...(head.columns !== undefined ? { columns: head.columns } : {}),
       };
       runCli(head.argv, stdin, live)
         .then(
