@@ -37,7 +37,7 @@ export interface CliLive {
   /** Width of the CLI's terminal, for help text (80 when it is not a terminal). */
   readonly columns?: number;
 }
-/** Runs an `authlens` command in the server process (operator channel, SPEC 10 CLI while the server holds the DB). */
+/** Runs an `authlens` command in the server process (operator channel, SPEC 10 CLI while the server holds the DB); given `live`, the output goes there and the result's stdout/stderr are empty. */
 export type RunCli = (argv: readonly string[], stdin?: AsyncIterable<Buffer>, live?: CliLive) => Promise<CliResult>;
 
 export interface ApiDeps {

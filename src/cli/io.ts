@@ -57,7 +57,11 @@ export interface CapturedCli {
   readonly stderr: string;
 }
 
-/** Runs fn with its CLI output captured into strings (and handed to `live` as it comes). */
+/**
+ * Runs fn with its CLI output captured into strings, or, given `live`, handed
+ * to it as it comes and not kept (stdout and stderr of the result are then
+ * empty): a month of sign-ins streamed as JSON must not also pile up in a string.
+ */
 export async function captureCli(
   fn: () => Promise<void>,
   stdin: AsyncIterable<Buffer> = (async function* () {})(),
@@ -68,14 +72,14 @@ export async function captureCli(
   const streams: CliStreams = {
     stdout: {
       write: (c: string) => {
-        out += c;
-        live?.write('stdout', c);
+        if (live !== undefined) live.write('stdout', c);
+        else out += c;
       },
     },
     stderr: {
       write: (c: string) => {
-        err += c;
-        live?.write('stderr', c);
+        if (live !== undefined) live.write('stderr', c);
+        else err += c;
       },
       isTTY: live?.stderrIsTTY === true,
     },
