@@ -6,9 +6,9 @@
  * user request pays for it). Both also run once at server start (src/main.ts).
  */
 import type { ControlStore, PurgeCounts, ReportQueries } from '../store/ports.ts';
+import { DEFAULT_RETENTION_DAYS } from '../directory/tenants.ts';
 import { reportingEnabled } from './editions.ts';
 
-export const DEFAULT_RETENTION_DAYS = 30;
 const DAY_MS = 24 * 3_600_000;
 
 export interface RetentionDeps {
