@@ -10,7 +10,7 @@
  * adapter for clean records only), no retention check, no progress, no
  * detections. Prints each stage's seconds.
  *
- *   node --import tsx bench/ingest/sql-native-probe.ts [FILE] [typed|objects]
+ *   node --import tsx bench/ingest/sql-native-probe.ts [FILE] [typed|objects] [--read-back|--detect]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,9 +20,18 @@ import { loadEnrichmentData } from '../../src/enrich/load.ts';
 import { openDuckDbStore } from '../../src/store/duckdb/open.ts';
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type { SignIn } from '../../src/schema/events.ts';
+import { DetectionEngine } from '../../src/detect/engine/engine.ts';
+import { resolveSettings } from '../../src/detect/engine/settings.ts';
+import { STREAMING_DETECTORS } from '../../src/detect/detectors/registry.ts';
+import { SIGNIN_JSON_SQL, signInFromJson } from '../../src/store/duckdb/signin-rows.ts';
 
-const file = path.resolve(process.argv[2] ?? path.join(import.meta.dirname, '../out/graph-signins-1000000.ndjson'));
-const mode = process.argv[3] ?? 'typed';
+const fileArg = process.argv.slice(2).find((a) => !a.startsWith('-') && a !== 'typed' && a !== 'objects');
+const file = path.resolve(fileArg ?? path.join(import.meta.dirname, '../out/graph-signins-1000000.ndjson'));
+const mode = process.argv.includes('objects') ? 'objects' : 'typed';
+// --read-back: also read the stored rows back into JS in file order, as the streaming detectors would need them;
+// --detect: and run the detectors on them (what a bulk path keeping the JS detectors would pay).
+const withDetect = process.argv.includes('--detect');
+const readBack = withDetect || process.argv.includes('--read-back');
 const q = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 const COLUMNS = `{
@@ -182,6 +191,27 @@ try {
 
   const inserted = await db.transaction(async (conn) => (await conn.run(INSERT)).rowsChanged);
   lap(`insert ${inserted} (durable)`);
+
+  if (readBack) {
+    // The streaming detectors as the JS runtime would run them, fed with the stored rows read back in file order.
+    const resolved = resolveSettings(STREAMING_DETECTORS, {});
+    if (!resolved.ok) throw new Error('default settings must resolve');
+    const engine = new DetectionEngine({ tenant: 'bench', detectors: STREAMING_DETECTORS, settings: resolved.settings, latenessMs: 600_000 });
+    let found = 0;
+    let read = 0;
+    const rows = db.stream<{ j: string }>(
+      `SELECT ${SIGNIN_JSON_SQL} AS j FROM main.signins s WHERE s.tenant = 'bench' ORDER BY s.time`,
+      [],
+      { batchRows: 20_480 },
+    );
+    for await (const batch of rows) {
+      read += batch.length;
+      const events = batch.map((r) => signInFromJson(r.j));
+      if (withDetect) found += engine.push(events).detections.length;
+    }
+    found += engine.flush().length;
+    lap(withDetect ? `read back ${read} + detect (${found} found)` : `read back ${read}`);
+  }
   const total = Number(process.hrtime.bigint() - started) / 1e9;
   const used = process.cpuUsage(cpu);
   console.log(
