@@ -17,7 +17,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 
 /** Records of other identity products, recognised to say what they are (their formats are not built yet). */
 function foreignProduct(v: Obj): { readonly name: string; readonly format: 'okta' | 'auth0' | 'keycloak' | 'ocsf' } | undefined {
-  if (typeof v.eventType === 'string' && isObj(v.actor) && ('published' in v || 'uuid' in v)) return { name: 'an Okta System Log event', format: 'okta' };
+  if (typeof (v.eventType ?? v.eventtype) === 'string' && isObj(v.actor) && ('published' in v || 'uuid' in v)) return { name: 'an Okta System Log event', format: 'okta' };
   if ('log_id' in v || (isObj(v.data) && 'log_id' in v.data) || (isObj(v.json) && 'log_id' in v.json)) return { name: 'an Auth0 log event', format: 'auth0' };
   if (typeof v.realmId === 'string' && typeof v.type === 'string') return { name: 'a Keycloak event', format: 'keycloak' };
   if ('class_uid' in v && 'category_uid' in v) return { name: 'an OCSF event', format: 'ocsf' };

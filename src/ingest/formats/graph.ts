@@ -137,7 +137,8 @@ function mapKind(kind: EventKind, g: Obj, ctx: Context): AdaptResult {
   }
 }
 
-type Field<T> = { ok: true; value: T } | { ok: false; result: AdaptResult };
+/** A field read from a record: its value, or the rejection it causes (shared by the other adapters). */
+export type Field<T> = { ok: true; value: T } | { ok: false; result: AdaptResult };
 
 function time(raw: unknown, fallback: unknown, path: string, required: boolean): Field<string | undefined> {
   const text = str(raw) ?? str(fallback);
@@ -148,7 +149,7 @@ function time(raw: unknown, fallback: unknown, path: string, required: boolean):
   return t.ok ? { ok: true, value: t.value } : { ok: false, result: reject(path, t.reason) };
 }
 
-function ip(raw: unknown, path: string): Field<string | undefined> {
+export function ip(raw: unknown, path: string): Field<string | undefined> {
   const text = str(raw, 200);
   if (text === undefined) return { ok: true, value: undefined };
   const p = parseIp(text);
