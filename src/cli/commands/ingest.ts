@@ -41,13 +41,14 @@ function mergeSummary(total: IngestSummary, part: IngestSummary, file: string, s
 }
 
 export function register(program: Command): void {
+  const notBuiltYet = INPUT_FORMATS.filter((f) => !adapterFor(f).ok).join(', ');
   program
     .command('ingest')
     .description("load events from files ('-' for stdin) with validation, enrichment and detection")
     .requiredOption('--tenant <id>', 'tenant to load into')
     .option(
       '--format <format>',
-      `input format: ${INPUT_FORMATS.filter((f) => adapterFor(f).ok).join('|')} (not built yet: ${INPUT_FORMATS.filter((f) => !adapterFor(f).ok).join(', ')})`,
+      `input format: ${INPUT_FORMATS.filter((f) => adapterFor(f).ok).join('|')}${notBuiltYet === '' ? '' : ` (not built yet: ${notBuiltYet})`}`,
       'auto',
     )
     .argument('<files...>', "files to read; '-' reads standard input")

@@ -2,14 +2,18 @@
 import type { InputFormat } from '../../schema/ingest.ts';
 import type { RawRecord } from '../raw-record.ts';
 import type { AdaptResult } from './adapt-result.ts';
+import { adaptAuth0 } from './auth0.ts';
 import { adaptGraph } from './graph.ts';
 import { adaptNative } from './native.ts';
+import { adaptOkta } from './okta.ts';
 
 export type Adapter = (rec: Extract<RawRecord, { ok: true }>) => AdaptResult;
 
 export const BUILT_ADAPTERS: Partial<Record<InputFormat, Adapter>> = {
   native: adaptNative,
   graph: adaptGraph,
+  okta: adaptOkta,
+  auth0: adaptAuth0,
 };
 
 export function notBuiltReason(format: InputFormat): string {

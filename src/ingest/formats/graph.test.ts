@@ -149,8 +149,6 @@ describe('adaptAuto', () => {
 
   it.each<[string, Record<string, unknown>, string]>([
     ['neither', { id: 'x', when: 'now' }, 'cannot tell the format of this record: not native'],
-    ['an Okta event', { uuid: 'u', published: '2026-01-01T00:00:00Z', eventType: 'user.session.start', actor: { id: 'a' } }, 'this looks like an Okta System Log event: format okta is not supported yet (supported: auto, native, graph)'],
-    ['an Auth0 event', { log_id: '9002', type: 'f', date: '2021-11-03T03:06:05.696Z' }, 'this looks like an Auth0 log event: format auth0'],
     ['a Keycloak event', { realmId: 'master', type: 'LOGIN_ERROR', time: 1 }, 'this looks like a Keycloak event: format keycloak'],
     ['an OCSF event', { class_uid: 3002, category_uid: 3 }, 'this looks like an OCSF event: format ocsf'],
     ['both', { kind: 'signIn', '@odata.type': '#microsoft.graph.signIn', createdDateTime: '2026-01-01T00:00:00Z' }, 'ambiguous'],

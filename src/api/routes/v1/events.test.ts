@@ -1,6 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { describe, it, expect, afterEach } from 'vitest';
 import { REPORTING_NOT_ENABLED_MESSAGE } from '../../errors.ts';
+import { BUILT_ADAPTERS, notBuiltReason } from '../../../ingest/formats/built.ts';
+import { INPUT_FORMATS } from '../../../schema/ingest.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 
 let t: TestApp | undefined;
@@ -43,11 +45,13 @@ describe('POST /api/v1/tenants/{tenant}/events', () => {
     expect(t.ingested[0]).toMatchObject({ tenant: 'alpha', format: 'graph', body: ndjson(3) });
   });
 
-  it('answers 400 naming the supported formats for a format not built yet, and reads nothing', async () => {
+  // Any format not built yet (none once every adapter is in BUILT_ADAPTERS).
+  const unbuilt = INPUT_FORMATS.find((f) => f !== 'auto' && BUILT_ADAPTERS[f] === undefined);
+  it.skipIf(unbuilt === undefined)('answers 400 naming the supported formats for a format not built yet, and reads nothing', async () => {
     t = await createTestApp({ optIn: ['alpha'] });
-    const res = await post(t, ndjson(1), {}, `${URL}?format=okta`);
+    const res = await post(t, ndjson(1), {}, `${URL}?format=${unbuilt ?? ''}`);
     expect(res.statusCode).toBe(400);
-    expect(message(res.body)).toBe('format: format okta is not supported yet (supported: auto, native, graph)');
+    expect(message(res.body)).toBe(`format: ${notBuiltReason(unbuilt ?? 'auto')}`);
     expect(t.ingested).toEqual([]);
   });
 
