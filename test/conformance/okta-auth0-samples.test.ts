@@ -64,7 +64,7 @@ describe('okta/okta-system-events-unique.ndjson (Elastic)', () => {
       ipAddress: '175.16.199.1',
       outcome: 'success',
       status: { errorCode: 0 },
-      location: { city: 'Dublin', state: 'California', countryOrRegion: 'United States', geoCoordinates: { latitude: 37.7201, longitude: -121.919 } },
+      location: { city: 'Dublin', state: 'California', countryOrRegion: 'US', geoCoordinates: { latitude: 37.7201, longitude: -121.919 } },
       deviceDetail: { operatingSystem: 'Mac OS X', browser: 'FIREFOX' },
       source: 'okta',
     });

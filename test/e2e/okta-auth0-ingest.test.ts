@@ -91,7 +91,7 @@ describe('authlens ingest of Okta and Auth0 exports', () => {
     expect(rows.map((x) => x.signInId).sort()).toEqual(['a0-1', 'a0-2', 'ok-1', 'ok-2']);
     // Okta gives the location (kept as given); Auth0's export here has none, so GeoIP fills it.
     const where = Object.fromEntries(rows.map((x) => [x.signInId, [x.status, x.location]]));
-    expect(where['ok-1']).toEqual(['credentialFailure', 'London, United Kingdom']);
+    expect(where['ok-1']).toEqual(['credentialFailure', 'London, GB']);
     expect(where['a0-1']?.[0]).toBe('credentialFailure');
     expect(where['a0-2']?.[1]).toMatch(/GB$/);
 

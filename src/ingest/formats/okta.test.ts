@@ -52,7 +52,7 @@ describe('adaptOkta: sign-ins', () => {
         outcome: 'success',
         deviceDetail: { operatingSystem: 'Linux', browser: 'FIREFOX' },
         userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0',
-        location: { city: 'Porto', state: 'Porto', countryOrRegion: 'Portugal', geoCoordinates: { latitude: 41.15, longitude: -8.61 } },
+        location: { city: 'Porto', state: 'Porto', countryOrRegion: 'PT', geoCoordinates: { latitude: 41.15, longitude: -8.61 } },
         correlationId: 'sess-1',
         source: 'okta',
       },

@@ -10,6 +10,7 @@ import { normalizeIsoTime } from '../time.ts';
 import { reject, validateEvent, type AdaptResult } from './adapt-result.ts';
 import { ip, type Field } from './graph.ts';
 import { arr, bool, compact, nonEmpty, num, obj, str } from './graph-values.ts';
+import { normalizeCountry } from './country-name.ts';
 import { OKTA_MFA_EVENTS, oktaOutcome } from './okta-outcome.ts';
 
 type OkRecord = Extract<RawRecord, { ok: true }>;
@@ -117,6 +118,8 @@ function clientIp(client: Obj | undefined, e: Obj): Field<string | undefined> {
   return ip(get(first, 'ip'), '/request/ipChain/0/ip');
 }
 
+const country = (name: string | undefined): string | undefined => (name === undefined ? undefined : normalizeCountry(name));
+
 function location(client: Obj | undefined): Record<string, unknown> | undefined {
   const g = sub(client, 'geographicalContext');
   if (g === undefined) return undefined;
@@ -127,8 +130,8 @@ function location(client: Obj | undefined): Record<string, unknown> | undefined 
   return nonEmpty({
     city: str(get(g, 'city'), 200),
     state: str(get(g, 'state'), 200),
-    // Okta gives the country's name ("United States"), kept as given.
-    countryOrRegion: str(get(g, 'country'), 64),
+    // Okta gives the country's name ("United States"); Graph and GeoIP give codes, and reports compare them.
+    countryOrRegion: country(str(get(g, 'country'), 64)),
     geoCoordinates: coords,
   });
 }
