@@ -19,7 +19,7 @@ async function* pieces(buf: Buffer, size: number): AsyncGenerator<Buffer> {
 
 /** A compact view: line and id for records, line and reason for rejections. */
 function view(rs: RawRecord[]): string[] {
-  return rs.map((r) => (r.ok ? `${r.line}:${String(r.value.id ?? JSON.stringify(r.value))}` : `${r.line}!${r.reason}`));
+  return rs.map((r) => (r.ok ? `${r.line}:${typeof r.value === 'string' ? r.value : String(r.value.id ?? JSON.stringify(r.value))}` : `${r.line}!${r.reason}`));
 }
 
 describe('readRecords framings', () => {
@@ -109,7 +109,7 @@ describe('readRecords framings', () => {
 
   it('says what it expected when the input is no known framing', async () => {
     expect(view(await read(Buffer.from('hello world')))).toEqual([
-      '1!unrecognised input: expected NDJSON, a JSON array or object, a Graph list response, or CSV with a header row',
+      '1!unrecognised input: expected NDJSON, a JSON array or object, a Graph list response, CSV with a header row, or a Keycloak server log',
     ]);
   });
 });
@@ -200,6 +200,43 @@ describe('readRecords properties', () => {
         expect(Array.isArray(rs)).toBe(true);
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('readRecords: Keycloak server logs', () => {
+  const noise = '21:01:42,548 INFO  [org.keycloak.services] (ServerService Thread Pool -- 64) KC-SERVICES0009: Added user \'admin\' to realm \'master\'';
+  const event = (n: number): string =>
+    `2026-11-20 21:01:4${n},403 WARN  [org.keycloak.events] (default task-1) type=LOGIN_ERROR, realmId=test, clientId=test, userId=null, ipAddress=172.18.0.1, error=user_not_found, username=u${n}`;
+
+  it('hands on the event lines at their own line numbers and skips the rest of the log', async () => {
+    const text = [noise, event(1), '\tat org.jboss.Something(Something.java:1)', '', event(2), noise].join('\r\n');
+    const rs = await read(Buffer.from(text));
+    expect(rs).toEqual([
+      { ok: true, line: 2, shape: 'text', value: event(1) },
+      { ok: true, line: 5, shape: 'text', value: event(2) },
+    ]);
+  });
+
+  it('recognises a log by its first line even though that line has commas (not CSV)', async () => {
+    const rs = await read(Buffer.from(`${event(1)}\n`));
+    expect(rs).toMatchObject([{ ok: true, line: 1, shape: 'text' }]);
+  });
+
+  it('says once why a server log gave nothing, instead of a rejection per line', async () => {
+    const rs = await read(Buffer.from([noise, noise, noise].join('\n')));
+    expect(rs).toEqual([{ ok: false, line: 3, field: '', reason: expect.stringContaining('server log with no Keycloak event line: 3 log lines read') }]);
+  });
+
+  it('gives the same records whatever the chunk boundaries', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 60 }), async (kinds, size) => {
+        const text = [noise, ...kinds.map((isEvent, i) => (isEvent ? event(i % 10) : noise))].join('\n');
+        const whole = await read(Buffer.from(text));
+        expect(await read(pieces(Buffer.from(text), size))).toEqual(whole);
+        expect(whole.filter((r) => r.ok).length).toBe(kinds.filter(Boolean).length);
+      }),
+      { numRuns: 100 },
     );
   });
 });

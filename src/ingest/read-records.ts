@@ -2,7 +2,8 @@
  * Turns input bytes (a Buffer or a stream of Buffers: files, stdin, HTTP
  * bodies) into raw records with the 1-based line each starts on. Handles gzip
  * (by magic bytes), a UTF-8 BOM, NDJSON, a JSON array, one or more JSON
- * objects, Graph list responses and CSV with a header row. Memory stays
+ * objects, Graph list responses, CSV with a header row and Keycloak server
+ * logs (read-log.ts). Memory stays
  * bounded by the record size limit whatever the input size; bad input becomes
  * rejections, never exceptions. Errors of the input stream itself
  * (a failing disk or socket) propagate.
@@ -11,6 +12,7 @@ import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { readCsvRecords } from './read-csv.ts';
+import { isLogEntryLine, LogLines } from './read-log.ts';
 import { JsonScanner, parseRecordText } from './json-scanner.ts';
 import { describeJsonType, isPlainObject, type RawRecord } from './raw-record.ts';
 
@@ -132,7 +134,7 @@ function firstNonWs(b: Buffer): number {
   return -1;
 }
 
-type Framing = 'ndjson' | 'json' | 'csv' | 'unknown' | 'empty';
+type Framing = 'ndjson' | 'json' | 'csv' | 'log' | 'unknown' | 'empty';
 
 /**
  * Why the start of the input is not UTF-8 text (UTF-16, binary), or undefined.
@@ -179,6 +181,8 @@ function decideFraming(head: Buffer, maxRecordBytes: number): Framing {
   if (c !== 0x7b) {
     const nl = head.indexOf(NL, start);
     const firstLine = head.subarray(start, nl < 0 ? head.length : nl).toString('utf8');
+    // Before CSV: a log line has commas too (`21:01:42,548 INFO ...`).
+    if (isLogEntryLine(firstLine)) return 'log';
     return firstLine.includes(',') ? 'csv' : 'unknown';
   }
   const nl = head.indexOf(NL, start);
@@ -248,7 +252,7 @@ async function* readBatches(input: IngestInput, opts: ReadOptions, lastLine: { l
             ok: false,
             line: 1,
             field: '',
-            reason: 'unrecognised input: expected NDJSON, a JSON array or object, a Graph list response, or CSV with a header row',
+            reason: 'unrecognised input: expected NDJSON, a JSON array or object, a Graph list response, CSV with a header row, or a Keycloak server log',
           },
         ];
         return;
@@ -256,8 +260,19 @@ async function* readBatches(input: IngestInput, opts: ReadOptions, lastLine: { l
         for await (const r of readCsvRecords(source.rest(), opts)) yield [r];
         return;
       case 'ndjson':
-        yield* readNdjson(source.rest(), opts);
+        yield* readLines(source.rest(), opts, lineRecords);
         return;
+      case 'log': {
+        const log = new LogLines();
+        let last = 1;
+        yield* readLines(source.rest(), opts, (out, text, line) => {
+          last = line;
+          log.push(out, text, line);
+        });
+        const none = log.end(last);
+        if (none !== undefined) yield [none];
+        return;
+      }
       case 'json': {
         const scanner = new JsonScanner(opts.maxRecordBytes);
         for await (const chunk of source.rest()) yield scanner.push(chunk);
@@ -307,7 +322,12 @@ function lineRecords(out: RawRecord[], text: string, line: number): void {
   }
 }
 
-async function* readNdjson(chunks: AsyncIterable<Buffer>, opts: ReadOptions): AsyncGenerator<RawRecord[]> {
+/** Cuts the input into lines and hands each (1-based line number, no newline) to `onLine`; oversized lines are rejected. */
+async function* readLines(
+  chunks: AsyncIterable<Buffer>,
+  opts: ReadOptions,
+  onLine: (out: RawRecord[], text: string, line: number) => void,
+): AsyncGenerator<RawRecord[]> {
   let line = 1;
   let carry: Buffer[] = [];
   let carryBytes = 0;
@@ -317,7 +337,7 @@ async function* readNdjson(chunks: AsyncIterable<Buffer>, opts: ReadOptions): As
       out.push({ ok: false, line, field: '', reason: `record is ${bytes} bytes, over the limit of ${opts.maxRecordBytes} bytes` });
     } else if (bytes > 0) {
       const text = (parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, bytes)).toString('utf8');
-      lineRecords(out, text, line);
+      onLine(out, text, line);
     }
   };
   for await (const chunk of chunks) {

@@ -29,6 +29,8 @@ export function adaptAuto(rec: OkRecord): AdaptResult {
     if (isGraphCsvRow(rec.value)) return adaptGraph(rec);
     return reject('', 'cannot tell the format of this CSV row: graph reads Log Analytics SigninLogs and AuditLogs exports (with an Id column); no other CSV is known');
   }
+  // The reader hands on only Keycloak event lines of a server log (read-log.ts).
+  if (rec.shape === 'text') return BUILT_ADAPTERS.keycloak?.(rec) ?? reject('', `this looks like a Keycloak server log: ${notBuiltReason('keycloak')}`);
   const v = rec.value;
   const foreign = foreignProduct(v);
   if (foreign !== undefined) {

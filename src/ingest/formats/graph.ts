@@ -74,6 +74,7 @@ export function isGraphCsvRow(row: Readonly<Record<string, string>>): boolean {
 
 export function adaptGraph(rec: OkRecord): AdaptResult {
   if (rec.shape === 'csv') return adaptCsvRow(rec.value);
+  if (rec.shape === 'text') return reject('', 'graph reads JSON and CSV exports, not server log lines');
   const v = rec.value;
   if (isDiagnosticEnvelope(v)) return adaptEnvelope(v);
   const kind = graphKindOf(v);

@@ -39,7 +39,7 @@ function fixIp(obj: Record<string, unknown>, key: string, path: string): AdaptRe
 }
 
 export function adaptNative(rec: OkRecord): AdaptResult {
-  if (rec.shape !== 'json') return reject('', 'the native format is JSON (NDJSON or an array), not CSV');
+  if (rec.shape !== 'json') return reject('', `the native format is JSON (NDJSON or an array), not ${rec.shape === 'csv' ? 'CSV' : 'log lines'}`);
   const src = rec.value;
   const kind = src.kind;
   if (kind === undefined) return reject('/kind', `required field is missing (one of ${EVENT_KINDS.join(', ')})`);
