@@ -83,3 +83,21 @@ export function parseEntraTime(raw: string): TimeResult {
   }
   return build(Number(y), Number(mo), Number(d), hour, Number(mi), Number(s ?? 0), frac, 0, raw);
 }
+
+/**
+ * A time given as milliseconds since the Unix epoch (Keycloak's and OCSF's
+ * `time`), as a number or a string of digits; an ISO-8601 string with an
+ * offset is read too, as some collectors rewrite the field.
+ */
+export function epochMillisTime(raw: unknown): TimeResult {
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*-?\d{1,16}\s*$/.test(raw) ? Number(raw) : undefined;
+  if (n === undefined) {
+    if (typeof raw === 'string') return normalizeIsoTime(raw);
+    return { ok: false, reason: `not a time in epoch milliseconds: ${JSON.stringify(raw)?.slice(0, 60) ?? String(raw)}` };
+  }
+  if (!Number.isSafeInteger(n)) return { ok: false, reason: `not a whole number of epoch milliseconds: ${String(raw).slice(0, 60)}` };
+  const d = new Date(n);
+  const year = d.getUTCFullYear();
+  if (!Number.isFinite(d.getTime()) || year < 1 || year > 9999) return { ok: false, reason: `time out of range: ${n}` };
+  return { ok: true, value: d.toISOString() };
+}

@@ -10,8 +10,7 @@ import type { RawRecord } from '../raw-record.ts';
 import { normalizeIsoTime } from '../time.ts';
 import { reject, validateEvent, type AdaptResult } from './adapt-result.ts';
 import { AUTH0_TYPES, AUTH0_WRONG_PASSWORD_CODE, type Auth0AuditType, type Auth0SignInType } from './auth0-types.ts';
-import { ip } from './graph.ts';
-import { compact, nonEmpty, num, obj, str } from './graph-values.ts';
+import { compact, ipField as ip, nonEmpty, num, obj, str } from './graph-values.ts';
 
 type OkRecord = Extract<RawRecord, { ok: true }>;
 type Obj = Readonly<Record<string, unknown>>;

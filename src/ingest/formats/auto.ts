@@ -9,6 +9,7 @@ import { reject, type AdaptResult } from './adapt-result.ts';
 import { adaptGraph, graphKindOf, isDiagnosticEnvelope, isGraphCsvRow } from './graph.ts';
 import { adaptNative } from './native.ts';
 import { BUILT_ADAPTERS, notBuiltReason } from './built.ts';
+import { isKeycloakAdminEvent } from './keycloak.ts';
 
 type OkRecord = Extract<RawRecord, { ok: true }>;
 type Obj = Readonly<Record<string, unknown>>;
@@ -19,7 +20,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 function foreignProduct(v: Obj): { readonly name: string; readonly format: 'okta' | 'auth0' | 'keycloak' | 'ocsf' } | undefined {
   if (typeof (v.eventType ?? v.eventtype) === 'string' && isObj(v.actor) && ('published' in v || 'uuid' in v)) return { name: 'an Okta System Log event', format: 'okta' };
   if ('log_id' in v || (isObj(v.data) && 'log_id' in v.data) || (isObj(v.json) && 'log_id' in v.json)) return { name: 'an Auth0 log event', format: 'auth0' };
-  if (typeof v.realmId === 'string' && typeof v.type === 'string') return { name: 'a Keycloak event', format: 'keycloak' };
+  if ((typeof v.realmId === 'string' && typeof v.type === 'string') || isKeycloakAdminEvent(v)) return { name: 'a Keycloak event', format: 'keycloak' };
   if ('class_uid' in v && 'category_uid' in v) return { name: 'an OCSF event', format: 'ocsf' };
   return undefined;
 }

@@ -4,6 +4,7 @@ import type { RawRecord } from '../raw-record.ts';
 import type { AdaptResult } from './adapt-result.ts';
 import { adaptAuth0 } from './auth0.ts';
 import { adaptGraph } from './graph.ts';
+import { adaptKeycloak } from './keycloak.ts';
 import { adaptNative } from './native.ts';
 import { adaptOkta } from './okta.ts';
 
@@ -14,6 +15,7 @@ export const BUILT_ADAPTERS: Partial<Record<InputFormat, Adapter>> = {
   graph: adaptGraph,
   okta: adaptOkta,
   auth0: adaptAuth0,
+  keycloak: adaptKeycloak,
 };
 
 export function notBuiltReason(format: InputFormat): string {

@@ -3,7 +3,9 @@
  * same field may be null, an empty string, a JSON string (CSV cells) or the
  * value itself. Each returns undefined for "absent".
  */
+import { parseIp } from '../../schema/ip.ts';
 import { isPlainObject } from '../raw-record.ts';
+import { reject, type AdaptResult } from './adapt-result.ts';
 
 type Obj = Readonly<Record<string, unknown>>;
 
@@ -75,4 +77,15 @@ export function nonEmpty<T extends Record<string, unknown>>(o: T): T | undefined
   const c = compact(o);
   for (const _ in c) return c;
   return undefined;
+}
+
+/** A field read from a record: its value, or the rejection it makes. */
+export type Field<T> = { ok: true; value: T } | { ok: false; result: AdaptResult };
+
+/** An optional IP address field: absent when empty, canonical when valid, a rejection on `path` otherwise. */
+export function ipField(raw: unknown, path: string): Field<string | undefined> {
+  const text = str(raw, 200);
+  if (text === undefined) return { ok: true, value: undefined };
+  const p = parseIp(text);
+  return p === undefined ? { ok: false, result: reject(path, `not an IP address: "${text.slice(0, 80)}"`) } : { ok: true, value: p.canonical };
 }

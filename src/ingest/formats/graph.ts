@@ -6,13 +6,12 @@
  * docs/formats/graph.md for the mapping and the decisions behind it.
  */
 import type { EventKind, SignInOutcome, UserType } from '../../schema/events.ts';
-import { parseIp } from '../../schema/ip.ts';
 import { entraOutcome } from '../entra-error-codes.ts';
 import type { RawRecord } from '../raw-record.ts';
 import { parseEntraTime } from '../time.ts';
 import { reject, validateEvent, type AdaptResult } from './adapt-result.ts';
 import { CSV_TABLE_KINDS, csvPath, csvRowAsGraph } from './graph-csv.ts';
-import { arr, bool, compact, int, nonEmpty, num, obj, str } from './graph-values.ts';
+import { arr, bool, compact, int, ipField as ip, nonEmpty, num, obj, str, type Field } from './graph-values.ts';
 
 type OkRecord = Extract<RawRecord, { ok: true }>;
 type Obj = Readonly<Record<string, unknown>>;
@@ -138,8 +137,6 @@ function mapKind(kind: EventKind, g: Obj, ctx: Context): AdaptResult {
   }
 }
 
-/** A field read from a record: its value, or the rejection it causes (shared by the other adapters). */
-export type Field<T> = { ok: true; value: T } | { ok: false; result: AdaptResult };
 
 function time(raw: unknown, fallback: unknown, path: string, required: boolean): Field<string | undefined> {
   const text = str(raw) ?? str(fallback);
@@ -148,13 +145,6 @@ function time(raw: unknown, fallback: unknown, path: string, required: boolean):
   }
   const t = parseEntraTime(text);
   return t.ok ? { ok: true, value: t.value } : { ok: false, result: reject(path, t.reason) };
-}
-
-export function ip(raw: unknown, path: string): Field<string | undefined> {
-  const text = str(raw, 200);
-  if (text === undefined) return { ok: true, value: undefined };
-  const p = parseIp(text);
-  return p === undefined ? { ok: false, result: reject(path, `not an IP address: "${text.slice(0, 80)}"`) } : { ok: true, value: p.canonical };
 }
 
 function userTypeOf(g: Obj, upn: string): UserType | undefined {

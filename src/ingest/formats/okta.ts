@@ -8,8 +8,7 @@
 import type { RawRecord } from '../raw-record.ts';
 import { normalizeIsoTime } from '../time.ts';
 import { reject, validateEvent, type AdaptResult } from './adapt-result.ts';
-import { ip, type Field } from './graph.ts';
-import { arr, bool, compact, nonEmpty, num, obj, str } from './graph-values.ts';
+import { arr, bool, compact, ipField as ip, nonEmpty, num, obj, str, type Field } from './graph-values.ts';
 import { normalizeCountry } from './country-name.ts';
 import { OKTA_MFA_EVENTS, oktaOutcome } from './okta-outcome.ts';
 
