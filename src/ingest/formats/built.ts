@@ -7,6 +7,7 @@ import { adaptGraph } from './graph.ts';
 import { adaptKeycloak } from './keycloak.ts';
 import { adaptNative } from './native.ts';
 import { adaptOkta } from './okta.ts';
+import { adaptOcsf } from './ocsf.ts';
 
 export type Adapter = (rec: Extract<RawRecord, { ok: true }>) => AdaptResult;
 
@@ -16,6 +17,7 @@ export const BUILT_ADAPTERS: Partial<Record<InputFormat, Adapter>> = {
   okta: adaptOkta,
   auth0: adaptAuth0,
   keycloak: adaptKeycloak,
+  ocsf: adaptOcsf,
 };
 
 export function notBuiltReason(format: InputFormat): string {

@@ -149,7 +149,6 @@ describe('adaptAuto', () => {
 
   it.each<[string, Record<string, unknown>, string]>([
     ['neither', { id: 'x', when: 'now' }, 'cannot tell the format of this record: not native'],
-    ['an OCSF event', { class_uid: 3002, category_uid: 3 }, 'this looks like an OCSF event: format ocsf'],
     ['both', { kind: 'signIn', '@odata.type': '#microsoft.graph.signIn', createdDateTime: '2026-01-01T00:00:00Z' }, 'ambiguous'],
   ])('rejects a record that is %s', (_n, value, reason) => {
     const r = adaptAuto(json(value));
