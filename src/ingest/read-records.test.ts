@@ -228,6 +228,20 @@ describe('readRecords: Keycloak server logs', () => {
     expect(rs).toEqual([{ ok: false, line: 3, field: '', reason: expect.stringContaining('server log with no Keycloak event line: 3 log lines read') }]);
   });
 
+  it('never throws on any lines after a log start; every record is an event line or a rejection with a reason', async () => {
+    const line = fc.oneof(fc.string({ maxLength: 80 }), fc.constantFrom(event(3), noise, '[org.keycloak.events]', ''));
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 20 }), fc.integer({ min: 1, max: 40 }), async (lines, size) => {
+        const rs = await read(pieces(Buffer.from([noise, ...lines].join('\n')), size));
+        for (const r of rs) {
+          if (r.ok) expect(r.shape === 'text' && r.value.includes('[org.keycloak.events]')).toBe(true);
+          else expect(r.reason.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('gives the same records whatever the chunk boundaries', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 60 }), async (kinds, size) => {

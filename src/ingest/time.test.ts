@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { normalizeIsoTime, parseEntraTime } from './time.ts';
+import { epochMillisTime, normalizeIsoTime, parseEntraTime } from './time.ts';
 
 describe('normalizeIsoTime', () => {
   it.each([
@@ -62,5 +62,40 @@ describe('parseEntraTime', () => {
 
   it.each(['13/1/2026 1:00:00 PM', '4/28/2021, 13:08:45 PM', '2/30/2026 1:00 AM'])('refuses %s', (raw) => {
     expect(parseEntraTime(raw).ok).toBe(false);
+  });
+});
+
+describe('epochMillisTime', () => {
+  it.each<[unknown, string]>([
+    [1763715600123, '2025-11-21T09:00:00.123Z'],
+    ['1763715600123', '2025-11-21T09:00:00.123Z'],
+    [0, '1970-01-01T00:00:00.000Z'],
+    ['2025-11-21T10:00:00+01:00', '2025-11-21T09:00:00.000Z'],
+  ])('%j -> %s', (raw, want) => {
+    expect(epochMillisTime(raw)).toEqual({ ok: true, value: want });
+  });
+
+  it.each<[unknown, string]>([
+    [1.5, 'not a whole number'],
+    [1e17, 'not a whole number'],
+    [8.64e15 + 1, 'time out of range'],
+    [253402300800000, 'time out of range'],
+    [null, 'not a time in epoch milliseconds'],
+    [{ a: 1 }, 'not a time in epoch milliseconds'],
+    ['2025-11-21 10:00:00', 'no UTC offset'],
+  ])('refuses %j', (raw, reason) => {
+    const r = epochMillisTime(raw);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toContain(reason);
+  });
+
+  it('never throws on any JSON value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const r = epochMillisTime(v);
+        if (r.ok) expect(r.value).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+        else expect(r.reason.length).toBeGreaterThan(0);
+      }),
+    );
   });
 });
