@@ -22,6 +22,9 @@ describe('resolveRange', () => {
 
   it.each([
     [{ interval: '90d' }, 'interval'],
+    // Names every object has through its prototype are not intervals.
+    [{ interval: 'toString' }, 'interval'],
+    [{ interval: '__proto__' }, 'interval'],
     [{ interval: '7d', from: '2026-11-01' }, 'interval'],
     [{ to: '2026-11-02' }, 'from'],
     [{ from: 'yesterday' }, 'from'],

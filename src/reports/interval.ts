@@ -32,7 +32,7 @@ export function resolveRange(req: RangeRequest, now: Date, retentionDays: number
   const oldest = nowMs - retentionDays * 24 * HOUR;
   if (req.from === undefined && req.to === undefined) {
     const name = req.interval ?? DEFAULT_INTERVAL;
-    if (!(name in INTERVAL_MS)) return { ok: false, field: 'interval', reason: 'interval must be one of 24h, 7d, 30d' };
+    if (!Object.hasOwn(INTERVAL_MS, name)) return { ok: false, field: 'interval', reason: 'interval must be one of 24h, 7d, 30d' };
     const span = INTERVAL_MS[name as ReportInterval];
     // A named interval longer than the retention simply shows what is kept.
     return { ok: true, range: { from: new Date(Math.max(nowMs - span, oldest)).toISOString(), to: now.toISOString() } };
