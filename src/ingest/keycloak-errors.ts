@@ -6,6 +6,7 @@
  * documented in docs/formats/keycloak.md.
  */
 import type { SignInOutcome } from '../schema/events.ts';
+import { ownValue } from './formats/graph-values.ts';
 
 interface KeycloakError {
   readonly code: number;
@@ -69,7 +70,7 @@ export function keycloakOutcome(error: string | undefined, credentialType: strin
   if (e === 'invalid_user_credentials' && credentialType !== undefined && SECOND_FACTORS.test(credentialType)) {
     return { code: KEYCLOAK_SECOND_FACTOR_CODE, outcome: 'mfaDenied' };
   }
-  return TABLE[e] ?? { code: KEYCLOAK_UNKNOWN_ERROR_CODE, outcome: 'other' };
+  return ownValue(TABLE, e) ?? { code: KEYCLOAK_UNKNOWN_ERROR_CODE, outcome: 'other' };
 }
 
 /** Every mapped error, for the documentation test. */

@@ -7,6 +7,7 @@
  * against the documentation) in docs/formats/ocsf.md.
  */
 import type { SignInOutcome } from '../schema/events.ts';
+import { ownValue } from './formats/graph-values.ts';
 
 /** `status.errorCode` of a failure whose code is not an integer (or there is none). */
 export const OCSF_GENERIC_FAILURE_CODE = 1;
@@ -60,7 +61,7 @@ export function ocsfFailure(texts: readonly (string | undefined)[]): { readonly 
   for (const t of texts) {
     if (t === undefined) continue;
     code ??= statusCodeInt(t);
-    outcome ??= NTSTATUS[t.trim().toLowerCase()];
+    outcome ??= ownValue(NTSTATUS, t.trim().toLowerCase());
   }
   const words = texts.filter((t): t is string => t !== undefined).join(' ').toLowerCase();
   outcome ??= OCSF_KEYWORDS.find(([re]) => re.test(words))?.[1] ?? 'other';

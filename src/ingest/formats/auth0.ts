@@ -10,7 +10,7 @@ import type { RawRecord } from '../raw-record.ts';
 import { normalizeIsoTime } from '../time.ts';
 import { reject, validateEvent, type AdaptResult } from './adapt-result.ts';
 import { AUTH0_TYPES, AUTH0_WRONG_PASSWORD_CODE, type Auth0AuditType, type Auth0SignInType } from './auth0-types.ts';
-import { compact, ipField as ip, nonEmpty, num, obj, str } from './graph-values.ts';
+import { compact, ipField as ip, nonEmpty, num, obj, ownValue, str } from './graph-values.ts';
 
 type OkRecord = Extract<RawRecord, { ok: true }>;
 type Obj = Readonly<Record<string, unknown>>;
@@ -41,14 +41,14 @@ const OPERATION_BY_METHOD: Readonly<Record<string, string>> = { POST: 'Add', PUT
 const WRONG_PASSWORD = /wrong (email|username) or password|invalid (username|email) or password/i;
 
 export function adaptAuth0(rec: OkRecord): AdaptResult {
-  if (rec.shape === 'csv') return reject('', 'Auth0 log events are JSON; this is a CSV row');
+  if (rec.shape !== 'json') return reject('', `Auth0 log events are JSON, not ${rec.shape === 'csv' ? 'CSV' : 'log lines'}`);
   const at = locate(rec.value);
   if (at === undefined) return reject('', 'not an Auth0 log event (no `type`, no `log_id`, no `data`)');
   const { d, prefix: p } = at;
   if (at.id === undefined) return reject(`${p}/log_id`, 'required field is missing');
   const code = str(d.type, 64);
   if (code === undefined) return reject(`${p}/type`, 'required field is missing');
-  const spec = AUTH0_TYPES[code];
+  const spec = ownValue(AUTH0_TYPES, code);
   if (spec === undefined) {
     return reject(`${p}/type`, `Auth0 log type "${code}" is not mapped by authlens (docs/formats/auth0.md lists the types read)`);
   }

@@ -89,3 +89,11 @@ export function ipField(raw: unknown, path: string): Field<string | undefined> {
   const p = parseIp(text);
   return p === undefined ? { ok: false, result: reject(path, `not an IP address: "${text.slice(0, 80)}"`) } : { ok: true, value: p.canonical };
 }
+
+/**
+ * A table's own entry for a key read from input: `TABLE[key]` would hand back
+ * Object.prototype's members for "constructor", "toString" or "__proto__".
+ */
+export function ownValue<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}

@@ -14,7 +14,7 @@ import type { RawRecord } from '../raw-record.ts';
 import { epochMillisTime } from '../time.ts';
 import { reject, validateEvent, type AdaptResult } from './adapt-result.ts';
 import { contentId } from './content-id.ts';
-import { compact, ipField, nonEmpty, obj, str, type Field } from './graph-values.ts';
+import { compact, ipField, nonEmpty, obj, ownValue, str, type Field } from './graph-values.ts';
 import { linePath, parseKeycloakLine } from './keycloak-log.ts';
 
 type OkRecord = Extract<RawRecord, { ok: true }>;
@@ -103,7 +103,7 @@ function mapEvent(v: Obj, lineId: string | undefined): AdaptResult {
     return reject('/type', 'not a Keycloak event: expected a user event (type, realmId, time) or an admin event (operationType, resourcePath, authDetails)');
   }
   if (SIGN_IN_TYPES.has(type)) return mapSignIn(v, id, type);
-  const change = ACCOUNT_CHANGES[type.replace(/_ERROR$/, '')];
+  const change = ownValue(ACCOUNT_CHANGES, type.replace(/_ERROR$/, ''));
   if (change !== undefined) return mapAccountChange(v, id, type, change);
   return reject('/type', `Keycloak event type ${type.slice(0, 60)} is not a sign-in or an account change; authlens reads ${READ_TYPES.join(', ')} and admin events`);
 }
@@ -212,7 +212,7 @@ function pathTargets(path: string | undefined, name: string | undefined): { id: 
   const parts = path.split('/').filter((p) => p !== '');
   const out: { id: string; type: string; displayName?: string }[] = [];
   for (let i = 0; i + 1 < parts.length && out.length < 200; i += 2) {
-    const type = PATH_TYPES[parts[i] ?? ''];
+    const type = ownValue(PATH_TYPES, parts[i] ?? '');
     const id = parts[i + 1];
     if (type !== undefined && id !== undefined) out.push({ id: id.slice(0, 256), type });
   }
@@ -248,7 +248,7 @@ function mapAdminEvent(v: Obj, id: string): AdaptResult {
     activityDateTime: at.value,
     category: adminCategory(resourceType),
     activityDisplayName: (action === undefined ? `${verb} ${noun}` : `Action ${action} on ${noun}`).slice(0, 512),
-    operationType: ADMIN_OPERATIONS[op] ?? op,
+    operationType: ownValue(ADMIN_OPERATIONS, op) ?? op,
     result: error === undefined ? ('success' as const) : ('failure' as const),
     resultReason: error,
     loggedByService: 'Keycloak',
