@@ -10,7 +10,8 @@ import type { EnrichedEvent } from '../schema/enrichment.ts';
 import type { AuthEvent } from '../schema/events.ts';
 import type { IngestSummary, InputFormat, RecordResult, Rejection } from '../schema/ingest.ts';
 import type { AppendResult } from '../store/ports.ts';
-import { adapterFor } from './formats/index.ts';
+import { adapterFor, type Adapter, type AdaptResult } from './formats/index.ts';
+import type { RawRecord } from './raw-record.ts';
 import { readRecordBatches, type IngestInput } from './read-records.ts';
 
 /** Given by the composition root, bound to one tenant. */
@@ -84,6 +85,18 @@ async function* countingBytes(input: IngestInput, add: (n: number) => void): Asy
 
 const PROGRESS_EVERY = 1000;
 
+/**
+ * Adapters never throw for bad input by contract; should one have a bug, it
+ * costs the one record (rejected, saying so) rather than the whole input.
+ */
+export function adaptSafely(adapt: Adapter, raw: Extract<RawRecord, { ok: true }>, format: InputFormat): AdaptResult {
+  try {
+    return adapt(raw);
+  } catch (err) {
+    return { ok: false, field: '', reason: `the ${format} reader failed on this record (a bug in authlens, please report it): ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
 export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipeline {
   const batchSize = Math.max(1, opts.batchSize ?? 2000);
   const maxBatchSize = Math.max(batchSize, opts.maxBatchSize ?? (opts.batchSize === undefined ? 20_000 : batchSize));
@@ -113,13 +126,7 @@ export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipelin
         return { accepted, duplicates, rejected: list };
       };
 
-      const chosen = adapterFor(o.format);
-      if (!chosen.ok) {
-        addRejection({ line: 1, field: '', reason: chosen.reason });
-        progress();
-        return summary();
-      }
-      const adapt = chosen.adapter;
+      const adapt = adapterFor(o.format);
 
       let batch: { event: EnrichedEvent; line: number }[] = [];
       let limit = batchSize;
@@ -181,7 +188,7 @@ export function createIngestPipeline(opts: IngestPipelineOptions): IngestPipelin
               addRejection(raw);
               continue;
             }
-            const r = adapt(raw);
+            const r = adaptSafely(adapt, raw, o.format);
             if (!r.ok) {
               addRejection({ line: raw.line, field: r.field, reason: onLine(r.reason) });
               continue;

@@ -14,7 +14,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.ts';
 import { startServer, type RunningServer } from '../../src/main.ts';
 import { runCliCaptured } from '../../src/cli/main.ts';
-import { BUILT_ADAPTERS, notBuiltReason } from '../../src/ingest/formats/built.ts';
 import { INPUT_FORMATS } from '../../src/schema/ingest.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/authlens.mjs');
@@ -164,12 +163,9 @@ describe('authlens CLI, no server', () => {
     }
   });
 
-  it('refuses a format not built yet before reading, checks every file before loading any, and says when a file has no records', async () => {
-    const unbuilt = INPUT_FORMATS.find((f) => f !== 'auto' && BUILT_ADAPTERS[f] === undefined);
-    if (unbuilt !== undefined) {
-      const refused = authlens(['ingest', '--tenant', 'contoso', '--format', unbuilt, 'events.ndjson']);
-      expect([refused.code, refused.stderr.trim()]).toEqual([1, `authlens: ${notBuiltReason(unbuilt)}`]);
-    }
+  it('refuses a format that does not exist before reading, checks every file before loading any, and says when a file has no records', async () => {
+    const refused = authlens(['ingest', '--tenant', 'contoso', '--format', 'splunk', 'events.ndjson']);
+    expect([refused.code, refused.stderr.trim()]).toEqual([1, `authlens: --format must be one of ${INPUT_FORMATS.join(', ')}`]);
     await writeFile(path.join(dir, 'first.ndjson'), `${signIn('first-1', 31)}\n`);
     const typo = authlens(['--json', 'ingest', '--tenant', 'contoso', 'first.ndjson', 'secnod.ndjson']);
     expect([typo.code, typo.stderr.trim()]).toEqual([1, 'authlens: cannot read secnod.ndjson: no such file']);

@@ -8,7 +8,7 @@ import type { RawRecord } from '../raw-record.ts';
 import { reject, type AdaptResult } from './adapt-result.ts';
 import { adaptGraph, graphKindOf, isDiagnosticEnvelope, isGraphCsvRow } from './graph.ts';
 import { adaptNative } from './native.ts';
-import { BUILT_ADAPTERS, notBuiltReason } from './built.ts';
+import { FORMAT_ADAPTERS } from './built.ts';
 import { isKeycloakAdminEvent } from './keycloak.ts';
 
 type OkRecord = Extract<RawRecord, { ok: true }>;
@@ -16,7 +16,7 @@ type Obj = Readonly<Record<string, unknown>>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Records of other identity products, recognised to say what they are (their formats are not built yet). */
+/** Records of the other identity products authlens reads, recognised by their own fields. */
 function foreignProduct(v: Obj): { readonly name: string; readonly format: 'okta' | 'auth0' | 'keycloak' | 'ocsf' } | undefined {
   if (typeof (v.eventType ?? v.eventtype) === 'string' && isObj(v.actor) && ('published' in v || 'uuid' in v)) return { name: 'an Okta System Log event', format: 'okta' };
   if ('log_id' in v || (isObj(v.data) && 'log_id' in v.data) || (isObj(v.json) && 'log_id' in v.json)) return { name: 'an Auth0 log event', format: 'auth0' };
@@ -31,13 +31,10 @@ export function adaptAuto(rec: OkRecord): AdaptResult {
     return reject('', 'cannot tell the format of this CSV row: graph reads Log Analytics SigninLogs and AuditLogs exports (with an Id column); no other CSV is known');
   }
   // The reader hands on only Keycloak event lines of a server log (read-log.ts).
-  if (rec.shape === 'text') return BUILT_ADAPTERS.keycloak?.(rec) ?? reject('', `this looks like a Keycloak server log: ${notBuiltReason('keycloak')}`);
+  if (rec.shape === 'text') return FORMAT_ADAPTERS.keycloak(rec);
   const v = rec.value;
   const foreign = foreignProduct(v);
-  if (foreign !== undefined) {
-    const built = BUILT_ADAPTERS[foreign.format];
-    return built === undefined ? reject('', `this looks like ${foreign.name}: ${notBuiltReason(foreign.format)}`) : built(rec);
-  }
+  if (foreign !== undefined) return FORMAT_ADAPTERS[foreign.format](rec);
   // Native shares Graph's field names, so `kind` decides; only Graph's own markers make it ambiguous.
   const native = typeof v.kind === 'string';
   const graphMarker = isDiagnosticEnvelope(v) || typeof v['@odata.type'] === 'string';

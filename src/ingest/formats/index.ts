@@ -1,15 +1,13 @@
-/** The adapter for each input format; formats not built yet answer with a clear rejection. */
+/** The adapter for each input format. */
 import type { InputFormat } from '../../schema/ingest.ts';
 import { adaptAuto } from './auto.ts';
-import { BUILT_ADAPTERS, notBuiltReason, type Adapter } from './built.ts';
+import { FORMAT_ADAPTERS, type Adapter } from './built.ts';
 
 export type { AdaptResult } from './adapt-result.ts';
 export type { Adapter } from './built.ts';
 
-const ADAPTERS: Partial<Record<InputFormat, Adapter>> = { auto: adaptAuto, ...BUILT_ADAPTERS };
+const ADAPTERS: Readonly<Record<InputFormat, Adapter>> = { auto: adaptAuto, ...FORMAT_ADAPTERS };
 
-/** The adapter for a format, or the reason it cannot be read yet. */
-export function adapterFor(format: InputFormat): { ok: true; adapter: Adapter } | { ok: false; reason: string } {
-  const adapter = ADAPTERS[format];
-  return adapter === undefined ? { ok: false, reason: notBuiltReason(format) } : { ok: true, adapter };
+export function adapterFor(format: InputFormat): Adapter {
+  return ADAPTERS[format];
 }

@@ -74,7 +74,7 @@ function known(v: unknown, max: number): string | undefined {
 }
 
 export function adaptOkta(rec: OkRecord): AdaptResult {
-  if (rec.shape === 'csv') return reject('', 'Okta System Log events are JSON; this is a CSV row');
+  if (rec.shape !== 'json') return reject('', `Okta System Log events are JSON, not ${rec.shape === 'csv' ? 'CSV' : 'log lines'}`);
   const e = rec.value;
   const eventType = str(get(e, 'eventType'), 256);
   if (eventType === undefined) return reject('/eventType', 'required field is missing (not an Okta System Log event)');

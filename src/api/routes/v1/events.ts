@@ -15,7 +15,6 @@ import { ApiError, reportingNotEnabled } from '../../errors.ts';
 import type { RouteOptionsOf } from '../../services.ts';
 import { INGEST_ROLES, TenantParams } from './common.ts';
 import { RecordCounter } from './record-counter.ts';
-import { adapterFor } from '../../../ingest/formats/index.ts';
 
 const EventsQuery = Type.Object({ format: Type.Optional(InputFormat) });
 export const INGEST_CONTENT_TYPES = [
@@ -99,8 +98,6 @@ export async function eventRoutes(app: FastifyInstance, { deps, services }: Rout
     async (request) => {
       const { tenant } = request.params as Static<typeof TenantParams>;
       const { format } = request.query as Static<typeof EventsQuery>;
-      const adapter = adapterFor(format ?? 'auto');
-      if (!adapter.ok) throw new ApiError(400, 'invalidRequest', `format: ${adapter.reason}`);
       const t = await services.tenants.get(tenant);
       if (t === undefined) throw new ApiError(404, 'notFound', `tenant '${tenant}' not found`);
       if (!isReportingEnabled(t)) throw reportingNotEnabled();
