@@ -1,7 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, it, expect, afterEach } from 'vitest';
 import { REPORTING_NOT_ENABLED_MESSAGE } from '../../errors.ts';
-import { INPUT_FORMATS } from '../../../schema/ingest.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
 
 let t: TestApp | undefined;
@@ -44,11 +43,11 @@ describe('POST /api/v1/tenants/{tenant}/events', () => {
     expect(t.ingested[0]).toMatchObject({ tenant: 'alpha', format: 'graph', body: ndjson(3) });
   });
 
-  it('answers 400 naming the formats for a format that does not exist, and reads nothing', async () => {
+  it('answers 400 on the format for a format that does not exist, and reads nothing', async () => {
     t = await createTestApp({ optIn: ['alpha'] });
     const res = await post(t, ndjson(1), {}, `${URL}?format=splunk`);
     expect(res.statusCode).toBe(400);
-    for (const f of INPUT_FORMATS) expect(message(res.body)).toContain(f);
+    expect(message(res.body)).toContain('/format');
     expect(t.ingested).toEqual([]);
   });
 
