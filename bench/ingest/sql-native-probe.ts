@@ -18,12 +18,12 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config/config.ts';
 import { loadEnrichmentData } from '../../src/enrich/load.ts';
 import { openDuckDbStore } from '../../src/store/duckdb/open.ts';
-import type { DuckDBAppender } from '@duckdb/node-api';
 import type { SignIn } from '../../src/schema/events.ts';
 import { DetectionEngine } from '../../src/detect/engine/engine.ts';
 import { resolveSettings } from '../../src/detect/engine/settings.ts';
 import { STREAMING_DETECTORS } from '../../src/detect/detectors/registry.ts';
-import { SIGNIN_JSON_SQL, signInFromJson } from '../../src/store/duckdb/signin-rows.ts';
+import { appendDoubleOrNull as doubleOrNull, appendVarcharOrNull as varcharOrNull, SIGNIN_JSON_SQL, signInFromJson } from '../../src/store/duckdb/signin-rows.ts';
+import { EVERY_FIELD } from '../peer/duckdb-sql.ts';
 
 const fileArg = process.argv.slice(2).find((a) => !a.startsWith('-') && a !== 'typed' && a !== 'objects');
 const file = path.resolve(fileArg ?? path.join(import.meta.dirname, '../out/graph-signins-1000000.ndjson'));
@@ -34,21 +34,10 @@ const withDetect = process.argv.includes('--detect');
 const readBack = withDetect || process.argv.includes('--read-back');
 const q = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
-const COLUMNS = `{
-  id: 'VARCHAR', createdDateTime: 'VARCHAR', userId: 'VARCHAR', userPrincipalName: 'VARCHAR', userDisplayName: 'VARCHAR',
-  userType: 'VARCHAR', homeTenantId: 'VARCHAR', appId: 'VARCHAR', appDisplayName: 'VARCHAR', resourceId: 'VARCHAR',
-  resourceDisplayName: 'VARCHAR', ipAddress: 'VARCHAR', clientAppUsed: 'VARCHAR', isInteractive: 'BOOLEAN',
-  status: 'STRUCT(errorCode BIGINT, failureReason VARCHAR, additionalDetails VARCHAR)',
-  deviceDetail: 'STRUCT(deviceId VARCHAR, displayName VARCHAR, operatingSystem VARCHAR, browser VARCHAR, isManaged BOOLEAN, isCompliant BOOLEAN, trustType VARCHAR)',
-  userAgent: 'VARCHAR',
-  location: 'STRUCT(city VARCHAR, state VARCHAR, countryOrRegion VARCHAR, geoCoordinates STRUCT(latitude DOUBLE, longitude DOUBLE))',
-  authenticationRequirement: 'VARCHAR', mfaDetail: 'STRUCT(authMethod VARCHAR, authDetail VARCHAR)',
-  conditionalAccessStatus: 'VARCHAR', correlationId: 'VARCHAR'
-}`;
 
 const STAGE_TYPED = (f: string): string => `
 CREATE TEMP TABLE raw AS
-SELECT row_number() OVER () AS line, * FROM read_json(${q(f)}, format = 'newline_delimited', columns = ${COLUMNS})`;
+SELECT row_number() OVER () AS line, * FROM read_json(${q(f)}, format = 'newline_delimited', columns = ${EVERY_FIELD})`;
 
 const J = (p: string): string => `json_extract_string(j, '$.${p}')`;
 const STAGE_OBJECTS = (f: string): string => `
@@ -103,15 +92,6 @@ LEFT JOIN temp.ipinfo g ON g.ip = r.ip
 LEFT JOIN temp.uainfo u ON u.ua = r.userAgent
 LEFT JOIN temp.outcomes o ON o.code = r.status.errorCode
 WHERE NOT EXISTS (SELECT 1 FROM main.signins s WHERE s.tenant = 'bench' AND s.id_key = md5_number_lower(r.id) AND s.id = r.id)`;
-
-function varcharOrNull(a: DuckDBAppender, v: string | undefined): void {
-  if (v === undefined) a.appendNull();
-  else a.appendVarchar(v);
-}
-function doubleOrNull(a: DuckDBAppender, v: number | undefined): void {
-  if (v === undefined) a.appendNull();
-  else a.appendDouble(v);
-}
 
 const dataDir = await mkdtemp(path.join(tmpdir(), 'authlens-probe-'));
 const config = loadConfig({ dataDir, demo: false }, {});

@@ -46,7 +46,7 @@ FROM read_json(${sqlString(file)}, format = 'newline_delimited',
              location: 'STRUCT(geoCoordinates STRUCT(latitude DOUBLE, longitude DOUBLE))'})`;
 
 /** Every field of a Graph signIn that authlens stores (src/store/duckdb/signin-rows.ts), before enrichment. */
-const EVERY_FIELD = `{
+export const EVERY_FIELD = `{
   id: 'VARCHAR', createdDateTime: 'VARCHAR', userId: 'VARCHAR', userPrincipalName: 'VARCHAR', userDisplayName: 'VARCHAR',
   userType: 'VARCHAR', homeTenantId: 'VARCHAR', appId: 'VARCHAR', appDisplayName: 'VARCHAR', resourceId: 'VARCHAR',
   resourceDisplayName: 'VARCHAR', ipAddress: 'VARCHAR', clientAppUsed: 'VARCHAR', isInteractive: 'BOOLEAN',

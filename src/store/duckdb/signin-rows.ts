@@ -31,6 +31,8 @@ function dbl(a: DuckDBAppender, v: number | undefined): void {
   if (v === undefined) a.appendNull();
   else a.appendDouble(v);
 }
+export { str as appendVarcharOrNull, dbl as appendDoubleOrNull };
+
 function bool(a: DuckDBAppender, v: boolean | undefined): void {
   if (v === undefined) a.appendNull();
   else a.appendBoolean(v);
