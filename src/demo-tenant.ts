@@ -4,7 +4,10 @@
  * labels are written beside the data (<dataDir>/demo/) so detection quality can
  * be measured against what was stored.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parseLeaks } from './detect/leaks/parse-leaks.ts';
+import { rematchLeaks } from './detect/leaks/rematch.ts';
 import { simulate, writeSimulation } from './sim/index.ts';
 import type { AuthEvent } from './schema/events.ts';
 import type { IpCategory } from './schema/enrichment.ts';
@@ -92,6 +95,13 @@ export async function seedDemoTenant(rt: Runtime, opts: DemoSeedOptions): Promis
     },
   });
   await rt.flushDetections(DEMO_TENANT);
+  // The simulated leak feed, as `authlens leaks import` would load it: without it "Users with leaked credentials" stays empty (SPEC 9).
+  const leaks = parseLeaks(await readFile(path.join(labelsDir, 'leaks.csv'), 'utf8'), new Date().toISOString());
+  await rt.detect.leaks.importLeaks(DEMO_TENANT, leaks.records);
+  await rt.store.detections.appendDetections(
+    DEMO_TENANT,
+    await rematchLeaks(DEMO_TENANT, { leaks: rt.detect.leaks, control: rt.store.control, settings: rt.detect.settings }),
+  );
   const detections = await rt.store.detections.listDetections(DEMO_TENANT, { from: world.range.start, to: new Date().toISOString() });
   if (summary.rejected.length > 0) {
     const first = summary.rejected[0];

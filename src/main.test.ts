@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,6 +45,22 @@ describe('server start', () => {
       expect(res.status, report).toBe(200);
     }
     expect(await builtDays()).toBe(before);
+  });
+
+  it('fills the demo\'s "Users with leaked credentials" report from the simulated leak feed', async () => {
+    const { key } = await createApiKeyService(server.runtime.store.control).create('demo', 'reports-reader');
+    const res = await fetch(`${server.url}/api/v1/tenants/demo/reports/users-with-leaked-credentials?interval=30d`, { headers: { authorization: `Bearer ${key}` } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { total: number; rows: { userPrincipalName: string }[] };
+    // SPEC 9: every report has content; the simulation writes leaks.csv beside the data and labels its D8 victims.
+    const labelled = readFileSync(path.join(dataDir, 'demo', 'labels.ndjson'), 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('"leaked-credentials"') && l.includes('"D8"'))
+      .map((l) => (JSON.parse(l) as { userPrincipalName: string }).userPrincipalName.toLowerCase());
+    expect(labelled.length).toBeGreaterThan(0);
+    expect(body.total).toBeGreaterThan(0);
+    const reported = new Set(body.rows.map((r) => r.userPrincipalName.toLowerCase()));
+    for (const upn of labelled) expect(reported, upn).toContain(upn);
   });
 
   it('gives every tenant without portal users a first admin at start: printed one-time, or the configured password', async () => {
