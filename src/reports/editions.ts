@@ -30,6 +30,21 @@ const EDITION_NAMES: Record<ReportEdition, string> = {
   rms: 'Premium with the Rights Management (RMS) add-on',
 };
 
+/** An edition as people name it ("Premium", "Premium with the Rights Management (RMS) add-on"). */
+export function editionName(edition: ReportEdition): string {
+  return EDITION_NAMES[edition];
+}
+
+/**
+ * The risk APIs as a whole (risky users, Graph identityProtection/riskDetections
+ * and riskyUsers) carry the detections of the Premium anomaly reports (D4-D8 and
+ * the D7 rollup), so they need what "Users with anomalous sign in activity"
+ * needs; otherwise a Free tenant would read them there.
+ */
+export function riskApisAvailable(tenant: Pick<Tenant, 'edition' | 'rms'>): Availability {
+  return reportAvailable(tenant, { edition: 'premium' });
+}
+
 /** The message a locked report answers with (API 403 editionRequired, CLI exit 1). */
 export function lockedMessage(report: Pick<ReportDefinition, 'id' | 'title'>, needs: ReportEdition): string {
   return `the report '${report.id}' (${report.title}) needs the ${EDITION_NAMES[needs]} edition`;

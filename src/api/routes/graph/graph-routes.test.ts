@@ -138,4 +138,24 @@ describe('Graph routes', () => {
     expect(r.json<{ error: { code: string } }>().error.code).toBe('reportingNotEnabled');
     await u.app.close();
   });
+
+  it.each(['identityProtection/riskDetections', 'identityProtection/riskyUsers'])(
+    'answers 403 editionRequired for %s below Premium (the D4-D7 reports are Premium; sign-ins and audits stay readable)',
+    async (resource) => {
+      const u = await createTestApp({ optIn: ['alpha'], deps: { graph: { queries: fakeQueries() } } });
+      await u.store.control.updateTenant('alpha', { edition: 'free' });
+      const key = await u.keyFor('alpha', 'global-admin');
+      const at = (url: string) => u.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
+      for (const url of [`/v1.0/${resource}`, `/v1.0/${resource}/alpha-01`]) {
+        const r = await at(url);
+        expect(r.statusCode, url).toBe(403);
+        expect(r.json<{ error: { code: string; message: string } }>().error).toMatchObject({
+          code: 'editionRequired',
+          message: `${resource} needs the Premium edition`,
+        });
+      }
+      expect((await at('/v1.0/auditLogs/signIns')).statusCode).toBe(200);
+      await u.app.close();
+    },
+  );
 });

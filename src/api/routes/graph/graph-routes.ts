@@ -11,6 +11,7 @@ import { Type, type Static } from 'typebox';
 import type { GraphListResult, GraphRecord, GraphResource } from '../../../schema/graph-query.ts';
 import type { Role } from '../../../schema/tenants.ts';
 import { isReportingEnabled } from '../../../directory/tenants.ts';
+import { editionName, riskApisAvailable } from '../../../reports/editions.ts';
 import { ApiError, reportingNotEnabled } from '../../errors.ts';
 import { principalOf } from '../../principal.ts';
 import type { RouteOptionsOf } from '../../services.ts';
@@ -80,12 +81,16 @@ export async function graphRoutes(app: FastifyInstance, { deps, services }: Rout
   const graph = deps.graph;
   const key = graph?.skipTokenKey ?? randomBytes(32);
 
-  /** The caller's tenant, once it exists and has opted in. */
-  async function readableTenant(request: FastifyRequest): Promise<string> {
+  /** The caller's tenant, once it exists and has opted in, and when its edition includes the resource. */
+  async function readableTenant(request: FastifyRequest, resource: GraphResource): Promise<string> {
     const tenant = principalOf(request).tenant;
     const t = await services.tenants.get(tenant);
     if (t === undefined) throw new ApiError(404, 'notFound', `tenant '${tenant}' not found`);
     if (!isReportingEnabled(t)) throw reportingNotEnabled();
+    if (resource === 'riskDetections' || resource === 'riskyUsers') {
+      const avail = riskApisAvailable(t);
+      if (!avail.ok) throw new ApiError(403, 'editionRequired', `${GRAPH_PATHS[resource]} needs the ${editionName(avail.needs)} edition`);
+    }
     return tenant;
   }
 
@@ -109,7 +114,7 @@ export async function graphRoutes(app: FastifyInstance, { deps, services }: Rout
         },
       },
       async (request): Promise<ListResponse> => {
-        const tenant = await readableTenant(request);
+        const tenant = await readableTenant(request, resource);
         const query = request.query as Record<string, unknown>;
         const parsed = parseListOptions(resource, query);
         if (!parsed.ok) throw badRequest(parsed.message);
@@ -155,7 +160,7 @@ export async function graphRoutes(app: FastifyInstance, { deps, services }: Rout
         },
       },
       async (request) => {
-        const tenant = await readableTenant(request);
+        const tenant = await readableTenant(request, resource);
         const { id } = request.params as Static<typeof ItemParams>;
         const query = request.query as Record<string, unknown>;
         const parsed = parseListOptions(resource, typeof query['$select'] === 'string' ? { $select: query['$select'] } : {});

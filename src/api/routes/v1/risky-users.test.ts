@@ -119,4 +119,23 @@ describe('risky users routes', () => {
     expect(res.json<{ value: unknown[] }>().value).toEqual([]);
     expect((await h.call('GET', URL, h.key('t1', 'reports-reader'))).json<{ value: unknown[] }>().value.length).toBeGreaterThan(0);
   });
+
+  it('answers 403 editionRequired below Premium: risky users are the Premium "Users with anomalous sign in activity" report', async () => {
+    await store.control.updateTenant('t1', { edition: 'basic' });
+    try {
+      for (const [method, url, body] of [
+        ['GET', URL, undefined],
+        ['GET', `${URL}/bob@contoso.example`, undefined],
+        ['POST', `${URL}/bob@contoso.example/state`, { state: 'dismissed' }],
+      ] as const) {
+        const res = await h.call(method, url, h.key('t1', 'global-admin'), body);
+        expect(res.statusCode, url).toBe(403);
+        expect(res.json<{ error: { code: string; message: string } }>().error).toEqual(
+          expect.objectContaining({ code: 'editionRequired', message: 'risky users need the Premium edition' }),
+        );
+      }
+    } finally {
+      await store.control.updateTenant('t1', { edition: 'premium' });
+    }
+  });
 });

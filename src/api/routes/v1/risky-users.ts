@@ -12,6 +12,7 @@ import { RiskLevel, RiskState, RiskStateChange, type RiskyUserRecord } from '../
 import { TenantId } from '../../../schema/tenants.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { ApiError } from '../../errors.ts';
+import { editionName, riskApisAvailable } from '../../../reports/editions.ts';
 import type { RouteOptionsOf } from '../../services.ts';
 import { ALL_ROLES, TenantParams } from './common.ts';
 import { actorOf, detectDepsOf, SETTINGS_ROLES } from './detection-settings.ts';
@@ -63,8 +64,16 @@ function view(u: RiskyUser): Static<typeof RiskyUserView> {
   };
 }
 
-export async function riskyUserRoutes(app: FastifyInstance, { deps }: RouteOptionsOf): Promise<void> {
+export async function riskyUserRoutes(app: FastifyInstance, { deps, services }: RouteOptionsOf): Promise<void> {
   const now = deps.now ?? (() => new Date());
+
+  /** Risky users are the Premium report "Users with anomalous sign in activity": below Premium, 403 as that report answers. */
+  async function requireEdition(tenant: TenantId): Promise<void> {
+    const t = await services.tenants.get(tenant);
+    if (t === undefined) throw new ApiError(404, 'notFound', `tenant '${tenant}' not found`);
+    const avail = riskApisAvailable(t);
+    if (!avail.ok) throw new ApiError(403, 'editionRequired', `risky users need the ${editionName(avail.needs)} edition`);
+  }
 
   async function compute(tenant: TenantId, interval: string | undefined): Promise<{ from: string; to: string; users: RiskyUser[]; states: Map<string, RiskyUserRecord> }> {
     const d = detectDepsOf(deps);
@@ -92,6 +101,7 @@ export async function riskyUserRoutes(app: FastifyInstance, { deps }: RouteOptio
     async (request) => {
       const { tenant } = request.params as Static<typeof TenantParams>;
       const q = request.query as Static<typeof ListQuery>;
+      await requireEdition(tenant);
       const r = await compute(tenant, q.interval);
       const value = r.users.filter((u) => (q.level === undefined || u.riskLevel === q.level) && (q.state === undefined || u.riskState === q.state)).map(view);
       return { from: r.from, to: r.to, value };
@@ -113,6 +123,7 @@ export async function riskyUserRoutes(app: FastifyInstance, { deps }: RouteOptio
     async (request) => {
       const { tenant, upn } = request.params as Static<typeof UserParams>;
       const q = request.query as Static<typeof UserQuery>;
+      await requireEdition(tenant);
       const r = await compute(tenant, q.interval);
       const key = await userKeyOf(deps, tenant, upn);
       const found = r.users.find((u) => u.userKey === key.userKey || u.userPrincipalName.toLowerCase() === upn.toLowerCase());
@@ -147,6 +158,7 @@ export async function riskyUserRoutes(app: FastifyInstance, { deps }: RouteOptio
     async (request) => {
       const { tenant, upn } = request.params as Static<typeof UserParams>;
       const body = request.body as Static<typeof StateBody>;
+      await requireEdition(tenant);
       const d = detectDepsOf(deps);
       const dir = await userKeyOf(deps, tenant, upn);
       // The state must sit under the key the user's detections carry: the directory id, or the UPN when the source had no id.
