@@ -90,7 +90,7 @@ describe('edition matrix, exactly as the seed’s table', () => {
   it('a locked report names the edition it needs', () => {
     const def = findReport('rms-usage');
     if (def === undefined) throw new Error('rms-usage missing');
-    expect(lockedMessage(def, 'rms')).toBe("the report 'rms-usage' (RMS usage) needs the Premium with the Rights Management (RMS) add-on edition");
+    expect(lockedMessage(def, 'rms')).toBe("the report 'rms-usage' (RMS usage) needs the Premium edition with the Rights Management (RMS) add-on");
     expect(reportAvailable(tenant('free'), { edition: 'premium' })).toEqual({ ok: false, locked: true, needs: 'premium' });
   });
 

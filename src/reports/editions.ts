@@ -23,16 +23,17 @@ export function reportAvailable(tenant: Pick<Tenant, 'edition' | 'rms'>, report:
   return ok ? { ok: true } : { ok: false, locked: true, needs: report.edition };
 }
 
-const EDITION_NAMES: Record<ReportEdition, string> = {
-  free: 'Free',
-  basic: 'Basic',
-  premium: 'Premium',
-  rms: 'Premium with the Rights Management (RMS) add-on',
+const EDITION_PHRASES: Record<ReportEdition, string> = {
+  free: 'the Free edition',
+  basic: 'the Basic edition',
+  premium: 'the Premium edition',
+  // 'rms' is an add-on to Premium, not an edition of its own: "needs the rms edition" left readers guessing.
+  rms: 'the Premium edition with the Rights Management (RMS) add-on',
 };
 
-/** An edition as people name it ("Premium", "Premium with the Rights Management (RMS) add-on"). */
-export function editionName(edition: ReportEdition): string {
-  return EDITION_NAMES[edition];
+/** What a tenant needs, as people say it: "the Premium edition", "the Premium edition with the Rights Management (RMS) add-on". */
+export function editionPhrase(edition: ReportEdition): string {
+  return EDITION_PHRASES[edition];
 }
 
 /**
@@ -47,7 +48,7 @@ export function riskApisAvailable(tenant: Pick<Tenant, 'edition' | 'rms'>): Avai
 
 /** The message a locked report answers with (API 403 editionRequired, CLI exit 1). */
 export function lockedMessage(report: Pick<ReportDefinition, 'id' | 'title'>, needs: ReportEdition): string {
-  return `the report '${report.id}' (${report.title}) needs the ${EDITION_NAMES[needs]} edition`;
+  return `the report '${report.id}' (${report.title}) needs ${editionPhrase(needs)}`;
 }
 
 /** SPEC 3: reporting starts only after a global admin opted in. */

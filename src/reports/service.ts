@@ -58,6 +58,8 @@ export interface CatalogEntry {
   readonly description: string;
   readonly edition: ReportEdition;
   readonly locked: boolean;
+  /** When locked: what the report's API answers with (names the edition it needs). */
+  readonly lockedMessage?: string;
   readonly filters: readonly string[];
   readonly requiresUser: boolean;
   readonly requiresApp: boolean;
@@ -168,18 +170,22 @@ export function createReportService(deps: ReportServiceDeps) {
       return {
         ok: true,
         reportingEnabled: reportingEnabled(t.tenant),
-        reports: REPORT_CATALOG.map((r) => ({
-          id: r.id,
-          section: r.section,
-          title: r.title,
-          description: r.description,
-          edition: r.edition,
-          locked: !reportAvailable(t.tenant, r).ok,
-          filters: r.filters,
-          requiresUser: r.requiresUser,
-          requiresApp: r.requiresApp,
-          columns: r.columns,
-        })),
+        reports: REPORT_CATALOG.map((r) => {
+          const avail = reportAvailable(t.tenant, r);
+          return {
+            id: r.id,
+            section: r.section,
+            title: r.title,
+            description: r.description,
+            edition: r.edition,
+            locked: !avail.ok,
+            ...(avail.ok ? {} : { lockedMessage: lockedMessage(r, avail.needs) }),
+            filters: r.filters,
+            requiresUser: r.requiresUser,
+            requiresApp: r.requiresApp,
+            columns: r.columns,
+          };
+        }),
       };
     },
 

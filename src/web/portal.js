@@ -41,6 +41,9 @@ function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/** The badge of a locked report: the edition it needs ('rms' is the Premium edition with the RMS add-on, not an edition of its own). */
+const EDITION_BADGES = { basic: 'Basic', premium: 'Premium', rms: 'Premium + RMS' };
+
 const SECTION_ORDER = ['anomalous activity', 'activity logs', 'integrated applications', 'rights management', 'user-specific'];
 
 function renderNav() {
@@ -56,7 +59,7 @@ function renderNav() {
     const list = h('ul');
     for (const r of bySection.get(section)) {
       const link = h('a', { href: `#/report/${r.id}`, class: r.locked ? 'locked' : undefined, 'data-report': r.id }, r.title);
-      if (r.locked) link.append(h('span', { class: 'lock', title: `Needs the ${r.edition} edition` }, r.edition));
+      if (r.locked) link.append(h('span', { class: 'lock', title: r.lockedMessage || '' }, EDITION_BADGES[r.edition] || r.edition));
       list.append(h('li', {}, link));
     }
     nav.append(h('h2', {}, section[0].toUpperCase() + section.slice(1)), list);
@@ -242,13 +245,17 @@ function openReport(id) {
   $('#app-filter').hidden = !(def.requiresApp || (def.filters || []).includes('app'));
   // Only anomaly reports can ignore rows; runReport settles it once the columns are known.
   $('#ignore').hidden = def.section !== 'anomalous activity' || session.role !== 'global-admin';
+  // A locked report has nothing to run or download: both would only answer editionRequired.
+  $('#run').hidden = def.locked;
+  $('#download').hidden = def.locked;
   show('report');
   if (def.locked) {
     latestRun++;
     $('#report-table').replaceChildren();
     $('#chart').replaceChildren();
     $('#ignore').hidden = true;
-    text($('#report-status'), `This report needs the ${def.edition} edition; this directory does not include it.`);
+    const why = def.lockedMessage || `the report needs the ${def.edition} edition`;
+    text($('#report-status'), `Locked: ${why}; this directory does not include it.`);
     return;
   }
   void runReport(def);

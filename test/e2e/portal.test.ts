@@ -169,4 +169,27 @@ describe('portal', () => {
     expect(await page.locator('#report-table tbody tr').count()).toBeGreaterThan(0);
     await page.close();
   });
+
+  it('shows a report the edition lacks as locked, in words, with nothing to run or download', async () => {
+    const control = server.runtime.store.control;
+    await control.updateTenant('demo', { rms: false });
+    try {
+      const { page } = await signedInPage(`${server.url}/#/report/rms-usage`);
+      await page.goto(`${server.url}/#/report/rms-usage`);
+      await expect
+        .poll(() => page.locator('#report-status').textContent())
+        .toBe("Locked: the report 'rms-usage' (RMS usage) needs the Premium edition with the Rights Management (RMS) add-on; this directory does not include it.");
+      expect(await page.getByRole('button', { name: 'Run' }).isVisible()).toBe(false);
+      expect(await page.getByRole('link', { name: 'Download (CSV, zip)' }).isVisible()).toBe(false);
+      expect(await page.locator('nav a[data-report="rms-usage"] .lock').textContent()).toBe('Premium + RMS');
+      // An included report gets both back.
+      await page.getByRole('link', { name: 'Audit report' }).click();
+      await expect.poll(() => page.locator('#report-status').textContent(), { timeout: 15_000 }).toMatch(/rows/);
+      expect(await page.getByRole('button', { name: 'Run' }).isVisible()).toBe(true);
+      expect(await page.getByRole('link', { name: 'Download (CSV, zip)' }).isVisible()).toBe(true);
+      await page.close();
+    } finally {
+      await control.updateTenant('demo', { rms: true });
+    }
+  });
 });

@@ -11,7 +11,7 @@ import { Type, type Static } from 'typebox';
 import type { GraphListResult, GraphRecord, GraphResource } from '../../../schema/graph-query.ts';
 import type { Role } from '../../../schema/tenants.ts';
 import { isReportingEnabled } from '../../../directory/tenants.ts';
-import { editionName, riskApisAvailable } from '../../../reports/editions.ts';
+import { editionPhrase, riskApisAvailable } from '../../../reports/editions.ts';
 import { ApiError, reportingNotEnabled } from '../../errors.ts';
 import { principalOf } from '../../principal.ts';
 import type { RouteOptionsOf } from '../../services.ts';
@@ -89,7 +89,7 @@ export async function graphRoutes(app: FastifyInstance, { deps, services }: Rout
     if (!isReportingEnabled(t)) throw reportingNotEnabled();
     if (resource === 'riskDetections' || resource === 'riskyUsers') {
       const avail = riskApisAvailable(t);
-      if (!avail.ok) throw new ApiError(403, 'editionRequired', `${GRAPH_PATHS[resource]} needs the ${editionName(avail.needs)} edition`);
+      if (!avail.ok) throw new ApiError(403, 'editionRequired', `${GRAPH_PATHS[resource]} needs ${editionPhrase(avail.needs)}`);
     }
     return tenant;
   }

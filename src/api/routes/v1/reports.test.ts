@@ -61,11 +61,19 @@ describe('reports routes', () => {
   it('lists the catalog with lock flags', async () => {
     const res = await get('/api/v1/tenants/free/reports', keys['free/reports-reader'] ?? '');
     expect(res.statusCode).toBe(200);
-    const body = res.json<{ reportingEnabled: boolean; reports: { id: string; locked: boolean }[] }>();
+    const body = res.json<{ reportingEnabled: boolean; reports: { id: string; locked: boolean; lockedMessage?: string }[] }>();
     expect(body.reportingEnabled).toBe(true);
     expect(body.reports).toHaveLength(24);
-    expect(body.reports.find((r) => r.id === 'audit')?.locked).toBe(false);
-    expect(body.reports.find((r) => r.id === 'irregular-signin-activity')?.locked).toBe(true);
+    expect(body.reports.find((r) => r.id === 'audit')).toMatchObject({ locked: false });
+    expect(body.reports.find((r) => r.id === 'audit')).not.toHaveProperty('lockedMessage');
+    // The portal shows a locked report's own words, the same the report's API answers with.
+    expect(body.reports.find((r) => r.id === 'irregular-signin-activity')).toMatchObject({
+      locked: true,
+      lockedMessage: "the report 'irregular-signin-activity' (Irregular sign in activity) needs the Premium edition",
+    });
+    expect(body.reports.find((r) => r.id === 'rms-usage')?.lockedMessage).toBe(
+      "the report 'rms-usage' (RMS usage) needs the Premium edition with the Rights Management (RMS) add-on",
+    );
   });
 
   it('runs a report as JSON pages and as the portal view', async () => {
@@ -80,7 +88,7 @@ describe('reports routes', () => {
   it.each([
     ['/api/v1/tenants/new/reports/audit', 'new/reports-reader', 403, 'reportingNotEnabled', 'reporting is not enabled for this directory; a global admin must opt in'],
     ['/api/v1/tenants/free/reports/password-reset-activity', 'free/reports-reader', 403, 'editionRequired', "the report 'password-reset-activity' (Password reset activity) needs the Premium edition"],
-    ['/api/v1/tenants/t1/reports/rms-usage', 't1/reports-reader', 403, 'editionRequired', "the report 'rms-usage' (RMS usage) needs the Premium with the Rights Management (RMS) add-on edition"],
+    ['/api/v1/tenants/t1/reports/rms-usage', 't1/reports-reader', 403, 'editionRequired', "the report 'rms-usage' (RMS usage) needs the Premium edition with the Rights Management (RMS) add-on"],
     ['/api/v1/tenants/t1/reports/nope', 't1/reports-reader', 404, 'notFound', "no report 'nope'; authlens reports lists them"],
     ['/api/v1/tenants/t1/reports/user-devices', 't1/reports-reader', 400, 'invalidRequest', "the report 'user-devices' is about one user: give user (a UPN)"],
     ['/api/v1/tenants/free/reports/audit', 't1/reports-reader', 404, 'notFound', "tenant 'free' not found"],

@@ -76,6 +76,7 @@ const CatalogResponse = Type.Object({
       description: Type.String(),
       edition: Type.Enum(REPORT_EDITIONS),
       locked: Type.Boolean(),
+      lockedMessage: Type.Optional(Type.String({ description: "when locked: the report API's editionRequired message, naming the edition it needs" })),
       filters: Type.Array(Type.String()),
       requiresUser: Type.Boolean(),
       requiresApp: Type.Boolean(),

@@ -12,7 +12,7 @@ import { RiskLevel, RiskState, RiskStateChange, type RiskyUserRecord } from '../
 import { TenantId } from '../../../schema/tenants.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { ApiError } from '../../errors.ts';
-import { editionName, riskApisAvailable } from '../../../reports/editions.ts';
+import { editionPhrase, riskApisAvailable } from '../../../reports/editions.ts';
 import type { RouteOptionsOf } from '../../services.ts';
 import { ALL_ROLES, TenantParams } from './common.ts';
 import { actorOf, detectDepsOf, SETTINGS_ROLES } from './detection-settings.ts';
@@ -72,7 +72,7 @@ export async function riskyUserRoutes(app: FastifyInstance, { deps, services }: 
     const t = await services.tenants.get(tenant);
     if (t === undefined) throw new ApiError(404, 'notFound', `tenant '${tenant}' not found`);
     const avail = riskApisAvailable(t);
-    if (!avail.ok) throw new ApiError(403, 'editionRequired', `risky users need the ${editionName(avail.needs)} edition`);
+    if (!avail.ok) throw new ApiError(403, 'editionRequired', `risky users need ${editionPhrase(avail.needs)}`);
   }
 
   async function compute(tenant: TenantId, interval: string | undefined): Promise<{ from: string; to: string; users: RiskyUser[]; states: Map<string, RiskyUserRecord> }> {
