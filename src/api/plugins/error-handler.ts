@@ -3,7 +3,7 @@
  * their own status and message; Fastify's client errors are mapped to codes;
  * anything else is a 500 whose body says nothing about internals.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, errorBody, type ErrorCode } from '../errors.ts';
 
 const STATUS_CODES: Readonly<Record<number, ErrorCode>> = {
@@ -17,6 +17,40 @@ const STATUS_CODES: Readonly<Record<number, ErrorCode>> = {
   429: 'tooManyRequests',
 };
 
+type ValidationIssue = NonNullable<FastifyError['validation']>[number];
+
+/** The property names a route's schema declares for one part of the request (querystring, body, ...), when it is an object schema. */
+function declaredProperties(request: FastifyRequest, where: string): string[] {
+  const schema: unknown = (request.routeOptions.schema as Readonly<Record<string, unknown>> | undefined)?.[where];
+  if (typeof schema !== 'object' || schema === null) return [];
+  const props: unknown = (schema as { readonly properties?: unknown }).properties;
+  return typeof props === 'object' && props !== null ? Object.keys(props) : [];
+}
+
+/**
+ * A schema refusal in words a caller can act on. TypeBox says "schema is false"
+ * for an unknown property and "must be equal to one of the allowed values" for
+ * an enum; say which property is unknown (and which are known) and which values
+ * are allowed.
+ */
+export function describeValidation(issues: readonly ValidationIssue[], where: string, known: readonly string[]): string {
+  const unknown = issues.find((i) => i.keyword === 'boolean' && i.schemaPath.endsWith('/additionalProperties'));
+  if (unknown !== undefined) {
+    const cut = unknown.instancePath.lastIndexOf('/');
+    const parent = unknown.instancePath.slice(0, Math.max(cut, 0));
+    const name = unknown.instancePath.slice(cut + 1);
+    const noun = where === 'querystring' ? 'parameter' : 'field';
+    const knownPart = parent === '' && known.length > 0 ? `; known: ${known.join(', ')}` : '';
+    return `invalid ${where}${parent !== '' ? ` at ${parent}` : ''}: unknown ${noun} '${name}'${knownPart}`;
+  }
+  const first = issues[0];
+  const path = first?.instancePath ?? '';
+  let reason = first?.message ?? 'does not match the schema';
+  const allowed = first?.keyword === 'enum' ? first.params['allowedValues'] : undefined;
+  if (Array.isArray(allowed)) reason = `must be one of ${allowed.map(String).join(', ')}`;
+  return `invalid ${where}${path !== '' ? ` at ${path}` : ''}: ${reason}`;
+}
+
 export function installErrorHandler(app: FastifyInstance, now: () => Date): void {
   app.setErrorHandler((err: FastifyError | ApiError | Error, request, reply) => {
     if (err instanceof ApiError) {
@@ -26,9 +60,7 @@ export function installErrorHandler(app: FastifyInstance, now: () => Date): void
     const fe = err as FastifyError;
     if (fe.validation !== undefined) {
       const where = fe.validationContext ?? 'request';
-      const first = fe.validation[0];
-      const path = first?.instancePath ?? '';
-      const message = `invalid ${where}${path !== '' ? ` at ${path}` : ''}: ${first?.message ?? 'does not match the schema'}`;
+      const message = describeValidation(fe.validation, where, declaredProperties(request, where));
       return reply.code(400).send(errorBody('invalidRequest', message, request.id, now()));
     }
     const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;

@@ -92,6 +92,15 @@ describe('reports routes', () => {
     ['/api/v1/tenants/t1/reports/nope', 't1/reports-reader', 404, 'notFound', "no report 'nope'; authlens reports lists them"],
     ['/api/v1/tenants/t1/reports/user-devices', 't1/reports-reader', 400, 'invalidRequest', "the report 'user-devices' is about one user: give user (a UPN)"],
     ['/api/v1/tenants/free/reports/audit', 't1/reports-reader', 404, 'notFound', "tenant 'free' not found"],
+    // Schema refusals name what to send instead ("schema is false", "one of the allowed values" said neither).
+    [
+      '/api/v1/tenants/t1/reports/audit?interval=7d&top=2',
+      't1/reports-reader',
+      400,
+      'invalidRequest',
+      "invalid querystring: unknown parameter 'top'; known: interval, from, to, user, app, category, activity, initiator, target, result, view, offset, limit",
+    ],
+    ['/api/v1/tenants/t1/reports/audit?interval=90d', 't1/reports-reader', 400, 'invalidRequest', 'invalid querystring at /interval: must be one of 24h, 7d, 30d'],
   ])('%s -> %s %s', async (url, key, status, code, message) => {
     const res = await get(url, keys[key] ?? '');
     expect(res.statusCode).toBe(status);
