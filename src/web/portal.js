@@ -149,17 +149,36 @@ function renderChart(rows) {
   box.append(svg);
 }
 
+/** The filters a report may declare (catalog `filters`), each with its field in the controls. */
+const FILTERS = ['user', 'app', 'category', 'activity', 'initiator', 'target', 'result'];
+
+/** A named interval, or a custom range (SPEC 5: up to the retention; times without an offset are UTC to the API). */
 function reportQuery(form, extra = {}) {
   const q = new URLSearchParams();
   const data = new FormData(form);
-  q.set('interval', data.get('interval') || '7d');
-  for (const k of ['user', 'app']) {
-    const v = (data.get(k) || '').trim();
+  const interval = data.get('interval') || '7d';
+  if (interval === 'custom') {
+    for (const k of ['from', 'to']) {
+      const v = String(data.get(k) || '').trim();
+      if (v) q.set(k, v);
+    }
+  } else q.set('interval', interval);
+  for (const k of FILTERS) {
+    const v = String(data.get(k) || '').trim();
     if (v && !$(`#${k}-filter`).hidden) q.set(k, v);
   }
   for (const [k, v] of Object.entries(extra)) q.set(k, v);
   return q;
 }
+
+function showRangeFields() {
+  const custom = $('#report-controls').elements.interval.value === 'custom';
+  $('#from-field').hidden = !custom;
+  $('#to-field').hidden = !custom;
+}
+
+/** "2026-11-20 10:00" from an ISO time, for the status line. */
+const shortTime = (iso) => String(iso || '').replace('T', ' ').slice(0, 16);
 
 // Each run takes a number; an answer that arrives after a newer run started (another report, another interval) is dropped.
 let latestRun = 0;
@@ -179,6 +198,10 @@ async function runReport(def) {
   }
   if (def.requiresApp && !String(given.get('app') || '').trim()) {
     text(status, 'Enter an application to run this report.');
+    return;
+  }
+  if (given.get('interval') === 'custom' && !String(given.get('from') || '').trim()) {
+    text(status, 'Enter the start of the custom range (From).');
     return;
   }
   text(status, 'Running…');
@@ -205,7 +228,7 @@ async function runReport(def) {
     table.replaceChildren(h('thead', {}, head), body);
     $('#ignore').hidden = !selectable;
     updateIgnore();
-    text(status, `${view.total.toLocaleString()} rows${view.truncated ? `; showing the newest ${rows.length.toLocaleString()}` : ''}.`);
+    text(status, `${view.total.toLocaleString()} rows${view.truncated ? `; showing the newest ${rows.length.toLocaleString()}` : ''}, ${shortTime(view.from)} to ${shortTime(view.to)} UTC.`);
     if (def.id === 'application-dashboard') renderChart(rows);
   } catch (err) {
     if (run === latestRun) text(status, err.message);
@@ -241,8 +264,9 @@ function openReport(id) {
   document.querySelector(`nav a[data-report="${id}"]`)?.setAttribute('aria-current', 'page');
   text($('#report-title'), def.title);
   text($('#report-description'), def.description);
-  $('#user-filter').hidden = !(def.requiresUser || (def.filters || []).includes('user'));
-  $('#app-filter').hidden = !(def.requiresApp || (def.filters || []).includes('app'));
+  for (const k of FILTERS) $(`#${k}-filter`).hidden = !(def.filters || []).includes(k);
+  if (def.requiresUser) $('#user-filter').hidden = false;
+  if (def.requiresApp) $('#app-filter').hidden = false;
   // Only anomaly reports can ignore rows; runReport settles it once the columns are known.
   $('#ignore').hidden = def.section !== 'anomalous activity' || session.role !== 'global-admin';
   // A locked report has nothing to run or download: both would only answer editionRequired.
@@ -330,6 +354,7 @@ async function boot() {
     if (currentDef && !currentDef.locked) void runReport(currentDef);
   });
   $('#ignore').addEventListener('click', () => currentDef && ignoreSelected(currentDef));
+  $('#report-controls').elements.interval.addEventListener('change', showRangeFields);
   window.addEventListener('hashchange', route);
   try {
     const who = await api('/api/v1/session');
