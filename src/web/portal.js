@@ -212,7 +212,10 @@ async function runReport(def) {
     const all = def.columns && def.columns.length ? def.columns : Object.keys(rows[0] || {}).map((n) => ({ name: n, title: n }));
     const columns = all.filter((c) => !HIDDEN_COLUMNS.has(c.name));
     // Anomaly rows carry a detectionId; only a global admin may ignore (the API checks the licence too).
-    const selectable = def.section === 'anomalous activity' && all.some((c) => c.name === 'detectionId') && session.role === 'global-admin';
+    // A per-user row without one (users with anomalous activity before any D7 record) has nothing to ignore: no box,
+    // else ticking it and pressing Ignore did nothing at all.
+    const selectable =
+      def.section === 'anomalous activity' && all.some((c) => c.name === 'detectionId') && session.role === 'global-admin' && rows.some((r) => r.detectionId);
     const head = h('tr');
     if (selectable) head.append(h('th', { scope: 'col' }, h('span', { class: 'skip' }, 'Select')));
     for (const c of columns) head.append(h('th', { scope: 'col' }, c.title));
@@ -220,7 +223,9 @@ async function runReport(def) {
     for (const r of rows) {
       const tr = h('tr', { class: r.severity ? `sev-${r.severity}` : undefined });
       if (selectable) {
-        tr.append(h('td', {}, h('input', { type: 'checkbox', 'aria-label': `Select ${r.signInId || r.detectionId || ''}`, 'data-id': r.detectionId, onchange: updateIgnore })));
+        tr.append(
+          h('td', {}, r.detectionId ? h('input', { type: 'checkbox', 'aria-label': `Select ${r.signInId || r.userPrincipalName || r.detectionId}`, 'data-id': r.detectionId, onchange: updateIgnore }) : ''),
+        );
       }
       for (const c of columns) tr.append(h('td', {}, cell(r[c.name], c.type)));
       body.append(tr);

@@ -222,4 +222,16 @@ describe('portal', () => {
     expect([href.searchParams.get('from'), href.searchParams.get('category')]).toEqual([from, 'UserManagement']);
     await page.close();
   });
+
+  it('offers no selection box on report rows that have no detection to ignore', async () => {
+    const { page } = await signedInPage();
+    const answered = page.waitForResponse((r) => r.url().includes('/reports/users-with-anomalous-signin-activity?'));
+    await page.getByRole('link', { name: 'Users with anomalous sign in activity' }).click();
+    const view = (await (await answered).json()) as { rows: { detectionId: string | null }[] };
+    await expect.poll(() => page.locator('#report-status').textContent(), { timeout: 15_000 }).toMatch(/^[1-9][\d,]* rows/);
+    const ignorable = view.rows.filter((r) => r.detectionId !== null).length;
+    expect(await page.locator('#report-table tbody input[type=checkbox]').count()).toBe(ignorable);
+    expect(await page.getByRole('button', { name: /^Ignore/ }).isVisible()).toBe(ignorable > 0);
+    await page.close();
+  });
 });
