@@ -70,6 +70,13 @@ export interface Runtime {
    * load (CLI, demo) calls it at its end; a live stream never needs to.
    */
   flushDetections(tenant: TenantId): Promise<number>;
+  /**
+   * Releases, in every opted-in tenant, the sign-ins older than the lateness by
+   * the wall clock and stores (and notifies) their detections; the server runs
+   * it every minute so a quiet stream's last sign-ins are not held back. Returns
+   * how many detections it stored.
+   */
+  releaseDueDetections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -139,6 +146,16 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     return found.length;
   }
 
+  async function releaseDueDetections(): Promise<number> {
+    const tenants = (await store.control.listTenants()).filter(isReportingEnabled).map((t) => t.id);
+    let n = 0;
+    for (const { tenant, detections } of await detection.releaseDue(tenants)) {
+      await storeDetections(tenant, detections);
+      n += detections.length;
+    }
+    return n;
+  }
+
   return {
     config,
     store,
@@ -148,6 +165,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     notify,
     ingest,
     flushDetections,
+    releaseDueDetections,
     async close() {
       await notify.stop();
       mailer?.close();

@@ -1,10 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from './config/config.ts';
 import { createApiKeyService } from './directory/api-keys.ts';
+import { createTenantService } from './directory/tenants.ts';
 import { GLOBAL_ADMIN_ROLE_TEMPLATE_ID } from './schema/directory.ts';
 import { startServer, type RunningServer } from './main.ts';
 
@@ -92,5 +94,36 @@ describe('server start', () => {
       startServer(loadConfig({ dataDir: fresh, port: Number(taken.port), demo: true, logLevel: 'warn' }, {}), { log: () => {} }),
     ).rejects.toThrow(`127.0.0.1:${taken.port} is already in use (another authlens, or another server); start on another port with --port N`);
     expect(existsSync(fresh)).toBe(false);
+  });
+
+  it("detects a quiet stream's last sign-in once it is older than the lateness, without waiting for newer traffic", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'authlens-quiet-'));
+    const quiet = await startServer(loadConfig({ dataDir: dir, port: 0, demo: false, logLevel: 'warn' }, { AUTHLENS_LATENESS_MS: '1000' }), {
+      log: () => {},
+      releaseEveryMs: 100,
+    });
+    try {
+      const rt = quiet.runtime;
+      await createTenantService(rt.store.control).create({ id: 'calm', name: 'Calm', edition: 'premium', rms: false, retentionDays: 30 });
+      await rt.store.control.importDirectory('calm', {
+        users: [{ id: 'u1', userPrincipalName: 'ga@calm.example', userType: 'member', accountEnabled: true, assignedLicenses: ['e5'] }],
+        roles: [{ id: 'r1', displayName: 'Global Administrator', roleTemplateId: GLOBAL_ADMIN_ROLE_TEMPLATE_ID, memberIds: ['u1'] }],
+      });
+      expect(await createTenantService(rt.store.control).optIn('calm', 'ga@calm.example')).toMatchObject({ ok: true });
+      const list = path.join(dir, 'tor.txt');
+      await writeFile(list, '185.220.101.1\n');
+      await rt.enrichment.lists.add({ scope: { tenant: 'calm' }, name: 'tor', category: 'anonymizer', source: list });
+      await rt.enrichment.lists.reload();
+      const at = new Date().toISOString();
+      const line = JSON.stringify({ kind: 'signIn', id: 'only-one', createdDateTime: at, userPrincipalName: 'ga@calm.example', ipAddress: '185.220.101.1', isInteractive: true, status: { errorCode: 0 }, outcome: 'success' });
+      expect(await rt.ingest('calm', Readable.from([Buffer.from(`${line}\n`)]), { format: 'native' })).toMatchObject({ accepted: 1 });
+      // Nothing newer ever arrives; the detection must come by the clock (lateness 1 s, released every 100 ms).
+      await expect
+        .poll(async () => (await rt.store.detections.listDetections('calm', { from: '2000-01-01T00:00:00.000Z', to: '2100-01-01T00:00:00.000Z' })).map((d) => [d.detector, d.signInId]), { timeout: 10_000 })
+        .toEqual([['D1', 'only-one']]);
+    } finally {
+      await quiet.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -30,6 +30,8 @@ export interface StartOptions {
   log(line: string): void;
   /** Runs a CLI command with captured output (the operator channel); handed in by the CLI so the server imports no command. */
   readonly runCli?: RunCli;
+  /** How often detections due by the wall clock are released (default every minute; tests shorten it). */
+  readonly releaseEveryMs?: number;
   /** Simulated demo size; defaults to SPEC 9's realistic month. */
   readonly demo?: { readonly users: number; readonly days: number; readonly seed: number };
 }
@@ -94,6 +96,14 @@ export async function startServer(config: Config, opts: StartOptions): Promise<R
     });
     retention = job;
     runtime.notify.start({ log: opts.log });
+    // Detections of a quiet stream's last sign-ins: released by the wall clock once older than the lateness.
+    let releasing: Promise<unknown> = Promise.resolve();
+    const releaseTimer = setInterval(() => {
+      releasing = releasing.then(() =>
+        runtime.releaseDueDetections().catch((err: unknown) => opts.log(`releasing due detections failed: ${err instanceof Error ? err.message : String(err)}`)),
+      );
+    }, opts.releaseEveryMs ?? 60_000);
+    releaseTimer.unref();
     const https = config.tls !== undefined;
     const url = await app.listen({ host: config.host, port: config.port });
     await writeServerInfo(config.dataDir, { url, pid: process.pid, operatorToken });
@@ -108,6 +118,8 @@ export async function startServer(config: Config, opts: StartOptions): Promise<R
         closing ??= (async () => {
           // Waits for a warming in flight (it writes through the store being closed); no further tenant is started.
           await job.stop();
+          clearInterval(releaseTimer);
+          await releasing;
           await runtime.notify.stop();
           await app.close();
           await removeServerInfo(config.dataDir);

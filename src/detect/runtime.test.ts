@@ -68,4 +68,19 @@ describe('createDetectionRuntime', () => {
     const again = await rt.onEvents('t', fails);
     expect(again.map((d) => d.id)).toEqual(found.map((d) => d.id));
   });
+
+  it('releases a quiet stream by the wall clock: the last sign-in before a lull is detected once it is older than the lateness', async () => {
+    let now = T0;
+    const rt = createDetectionRuntime({ state: memoryState(), settings: noSettings, now: () => now, latenessMs: 10 * MIN });
+    const tor = signIn({ id: 'tor', at: T0, user: 'bob@x.example', tags: [{ list: 'tor', category: 'anonymizer' }] });
+    // Nothing comes after it: the watermark (latest event time - lateness) never passes it.
+    expect(await rt.onEvents('t', [tor])).toEqual([]);
+    now = T0 + 9 * MIN;
+    expect(await rt.releaseDue()).toEqual([]);
+    now = T0 + 10 * MIN;
+    const due = await rt.releaseDue();
+    expect(due.map((r) => [r.tenant, r.detections.map((d) => [d.detector, d.signInId])])).toEqual([['t', [['D1', 'tor']]]]);
+    // Released once: nothing again, and a sign-in of that minute arriving now is late (backfilled), not lost.
+    expect(await rt.releaseDue()).toEqual([]);
+  });
 });

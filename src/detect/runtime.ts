@@ -49,6 +49,13 @@ export interface DetectionRuntimeDeps {
 export interface DetectionRuntime {
   /** Newly stored events (re-sent ones are harmless); returns detections for the root to append. */
   onEvents(tenant: TenantId, events: readonly EnrichedEvent[]): Promise<Detection[]>;
+  /**
+   * Releases the buffered sign-ins older than the wall clock minus the lateness
+   * in the given tenants (default: the loaded ones; the server calls it every
+   * minute), so the last sign-ins before a lull are detected within the
+   * lateness, not at the tenant's next event.
+   */
+  releaseDue(tenants?: readonly TenantId[]): Promise<ReadonlyArray<{ readonly tenant: TenantId; readonly detections: Detection[] }>>;
   /** Releases the lateness buffer of one or every loaded tenant. */
   flush(tenant?: TenantId): Promise<Detection[]>;
   /**
@@ -192,6 +199,20 @@ export function createDetectionRuntime(deps: DetectionRuntimeDeps): DetectionRun
         if (r.late.length > 0) out.push(...(await backfill(tenant, l, r.late)));
         return dedupe(out);
       });
+    },
+    async releaseDue(names = [...tenants.keys()]) {
+      const out: Array<{ tenant: TenantId; detections: Detection[] }> = [];
+      for (const t of names) {
+        const detections = await exclusive(t, async () => {
+          const l = await loaded(t);
+          const before = l.engine.stats().buffered;
+          const found = l.engine.releaseDue(deps.now());
+          if (l.engine.stats().buffered !== before) l.pending = true;
+          return found;
+        });
+        if (detections.length > 0) out.push({ tenant: t, detections });
+      }
+      return out;
     },
     async flush(tenant) {
       const names = tenant === undefined ? [...tenants.keys()] : [tenant];

@@ -130,6 +130,19 @@ export class DetectionEngine {
     return { detections, late, duplicates };
   }
 
+  /**
+   * Releases the events whose time is at or before `now - latenessMs` by the
+   * wall clock: an event that arrives more than the lateness after its time is
+   * late whatever the stream did meanwhile, so nothing on time can still join
+   * them. Without it the last sign-ins before a lull (a night, a quiet tenant)
+   * stay buffered, undetected and unnotified, until newer traffic arrives.
+   */
+  releaseDue(now: number): Detection[] {
+    const detections: Detection[] = [];
+    this.release(now - this.opts.latenessMs, detections);
+    return detections;
+  }
+
   /** Releases the whole buffer (end of a backtest, shutdown, or an idle stream). */
   flush(): Detection[] {
     const detections: Detection[] = [];
