@@ -3,6 +3,7 @@
 const $ = (sel) => document.querySelector(sel);
 let session = null; // { tenant, id, role, csrfToken }
 let catalog = [];
+let reportingEnabled = true;
 
 async function api(path, init = {}) {
   const headers = { accept: 'application/json', ...(init.headers || {}) };
@@ -312,14 +313,33 @@ async function enter(who) {
   try {
     const c = await api(`/api/v1/tenants/${encodeURIComponent(who.tenant)}/reports`);
     catalog = Array.isArray(c) ? c : c.value || c.reports || [];
+    reportingEnabled = c.reportingEnabled !== false;
   } catch (err) {
     catalog = [];
     show('home');
-    text($('#home p'), err.message);
+    text($('#home-text'), err.message);
     return;
   }
   renderNav();
+  showOptIn();
   route();
+}
+
+/** SPEC 3: before opt-in every report answers "not enabled"; say so on the start page, and let a global admin opt in here. */
+function showOptIn() {
+  const box = $('#opt-in');
+  box.hidden = reportingEnabled;
+  $('#opt-in-button').hidden = session.role !== 'global-admin';
+  text($('#opt-in-error'), '');
+}
+
+async function optIn() {
+  try {
+    await api(`/api/v1/tenants/${encodeURIComponent(session.tenant)}/opt-in`, { method: 'POST', body: JSON.stringify({}) });
+    await enter(session);
+  } catch (err) {
+    text($('#opt-in-error'), err.message);
+  }
 }
 
 async function boot() {
@@ -359,6 +379,7 @@ async function boot() {
     if (currentDef && !currentDef.locked) void runReport(currentDef);
   });
   $('#ignore').addEventListener('click', () => currentDef && ignoreSelected(currentDef));
+  $('#opt-in-button').addEventListener('click', () => void optIn());
   $('#report-controls').elements.interval.addEventListener('change', showRangeFields);
   window.addEventListener('hashchange', route);
   try {

@@ -12,6 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config/config.ts';
 import { startServer, type RunningServer } from '../../src/main.ts';
+import { createTenantService } from '../../src/directory/tenants.ts';
+import { createSessionService } from '../../src/directory/sessions.ts';
+import { createFilePortalUserStore } from '../../src/directory/portal-users-file.ts';
+import { GLOBAL_ADMIN_ROLE_TEMPLATE_ID } from '../../src/schema/directory.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -232,6 +236,29 @@ describe('portal', () => {
     const ignorable = view.rows.filter((r) => r.detectionId !== null).length;
     expect(await page.locator('#report-table tbody input[type=checkbox]').count()).toBe(ignorable);
     expect(await page.getByRole('button', { name: /^Ignore/ }).isVisible()).toBe(ignorable > 0);
+    await page.close();
+  });
+
+  it('says on the start page that reporting is off until a global admin opts in, and lets them opt in there', async () => {
+    const control = server.runtime.store.control;
+    await createTenantService(control).create({ id: 'fresh', name: 'Fresh', edition: 'premium', rms: false, retentionDays: 30 });
+    await control.importDirectory('fresh', {
+      users: [{ id: 'u1', userPrincipalName: 'ga@fresh.example', userType: 'member', accountEnabled: true, assignedLicenses: ['e5'] }],
+      roles: [{ id: 'r1', displayName: 'Global Administrator', roleTemplateId: GLOBAL_ADMIN_ROLE_TEMPLATE_ID, memberIds: ['u1'] }],
+    });
+    await createSessionService(createFilePortalUserStore(dataDir)).bootstrapGlobalAdmin('fresh', 'ga@fresh.example', CHOSEN_PASSWORD);
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.getByLabel('Directory (tenant)').fill('fresh');
+    await page.getByLabel('User principal name').fill('ga@fresh.example');
+    await page.getByLabel('Password', { exact: true }).fill(CHOSEN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Reports' }).waitFor();
+    await expect.poll(() => page.locator('#home').innerText()).toContain('Reporting is not enabled for this directory; a global admin must opt in.');
+    await page.getByRole('button', { name: 'Opt in to reporting' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Opt in to reporting' }).isVisible()).toBe(false);
+    expect(await page.locator('#home').innerText()).not.toContain('Reporting is not enabled');
+    expect(await control.getTenant('fresh')).toMatchObject({ optedInBy: 'ga@fresh.example' });
     await page.close();
   });
 });
