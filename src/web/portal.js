@@ -234,7 +234,13 @@ async function runReport(def) {
     table.replaceChildren(h('thead', {}, head), body);
     $('#ignore').hidden = !selectable;
     updateIgnore();
-    text(status, `${view.total.toLocaleString()} rows${view.truncated ? `; showing the newest ${rows.length.toLocaleString()}` : ''}, ${shortTime(view.from)} to ${shortTime(view.to)} UTC.`);
+    // Filters stay filled from one report to the next (a user from Devices to Activity): say which ones narrowed this answer.
+    const asked = reportQuery(form);
+    const filtered = FILTERS.filter((k) => asked.has(k)).map((k) => `${k} ${asked.get(k)}`);
+    text(
+      status,
+      `${view.total.toLocaleString()} rows${view.truncated ? `; showing the newest ${rows.length.toLocaleString()}` : ''}, ${shortTime(view.from)} to ${shortTime(view.to)} UTC${filtered.length ? `; filtered by ${filtered.join(', ')}` : ''}.`,
+    );
     if (def.id === 'application-dashboard') renderChart(rows);
   } catch (err) {
     if (run === latestRun) text(status, err.message);

@@ -171,6 +171,9 @@ describe('portal', () => {
     await answered;
     await expect.poll(() => page.locator('#report-status').textContent(), { timeout: 15_000 }).toMatch(/^[1-9][\d,]* rows/);
     expect(await page.locator('#report-table tbody tr').count()).toBeGreaterThan(0);
+    // The user stays filled in on the next report that takes one: the status says the answer is that user's only.
+    await page.getByRole('link', { name: 'Application dashboard' }).click();
+    await expect.poll(() => page.locator('#report-status').textContent(), { timeout: 15_000 }).toMatch(new RegExp(`rows, .* UTC; filtered by user ${upn.replace(/\./g, '\\.')}\\.$`));
     await page.close();
   });
 
@@ -218,7 +221,7 @@ describe('portal', () => {
     const res = await answered;
     const asked = new URL(res.url()).searchParams;
     expect([asked.get('from'), asked.get('interval')]).toEqual([from, null]);
-    await expect.poll(() => page.locator('#report-status').textContent(), { timeout: 15_000 }).toMatch(new RegExp(`^[1-9][\\d,]* rows, ${from.replace('T', ' ')} to .* UTC\\.$`));
+    await expect.poll(() => page.locator('#report-status').textContent(), { timeout: 15_000 }).toMatch(new RegExp(`^[1-9][\\d,]* rows, ${from.replace('T', ' ')} to .* UTC; filtered by category UserManagement\\.$`));
     const categories = await page.locator('#report-table tbody tr td:nth-child(3)').allTextContents();
     expect(categories.length).toBeGreaterThan(0);
     expect(new Set(categories)).toEqual(new Set(['UserManagement']));
