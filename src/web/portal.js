@@ -189,6 +189,8 @@ async function runReport(def) {
   const status = $('#report-status');
   const table = $('#report-table');
   const base = `/api/v1/tenants/${encodeURIComponent(session.tenant)}/reports/${def.id}`;
+  // Download offers what the table shows: only after a run that answered (else the link opened a raw JSON error).
+  $('#download').hidden = true;
   $('#download').href = `${base}/download?${reportQuery(form).toString()}`;
   table.replaceChildren();
   $('#chart').replaceChildren();
@@ -241,6 +243,7 @@ async function runReport(def) {
       status,
       `${view.total.toLocaleString()} rows${view.truncated ? `; showing the newest ${rows.length.toLocaleString()}` : ''}, ${shortTime(view.from)} to ${shortTime(view.to)} UTC${filtered.length ? `; filtered by ${filtered.join(', ')}` : ''}.`,
     );
+    $('#download').hidden = false;
     if (def.id === 'application-dashboard') renderChart(rows);
   } catch (err) {
     if (run === latestRun) text(status, err.message);
@@ -281,9 +284,9 @@ function openReport(id) {
   if (def.requiresApp) $('#app-filter').hidden = false;
   // Only anomaly reports can ignore rows; runReport settles it once the columns are known.
   $('#ignore').hidden = def.section !== 'anomalous activity' || session.role !== 'global-admin';
-  // A locked report has nothing to run or download: both would only answer editionRequired.
+  // A locked report has nothing to run or download: both would only answer editionRequired (runReport shows Download once it answered).
   $('#run').hidden = def.locked;
-  $('#download').hidden = def.locked;
+  $('#download').hidden = true;
   show('report');
   if (def.locked) {
     latestRun++;

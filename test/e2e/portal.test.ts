@@ -162,6 +162,8 @@ describe('portal', () => {
     await page.getByRole('button', { name: /^Ignore/ }).waitFor();
     await page.getByRole('link', { name: 'Activity', exact: true }).click();
     await expect.poll(() => page.locator('#report-status').textContent(), { timeout: 15_000 }).toBe('Enter a user (UPN) to run this report.');
+    // Nothing ran, so there is nothing to download (the link used to open the API's JSON error).
+    expect(await page.getByRole('link', { name: 'Download (CSV, zip)' }).isVisible()).toBe(false);
     // Ignoring is for anomaly reports only: no Ignore button here, even for a global admin.
     expect(await page.getByRole('button', { name: /^Ignore/ }).count()).toBe(0);
     await page.getByLabel('User', { exact: true }).fill(upn);
@@ -171,6 +173,7 @@ describe('portal', () => {
     await answered;
     await expect.poll(() => page.locator('#report-status').textContent(), { timeout: 15_000 }).toMatch(/^[1-9][\d,]* rows/);
     expect(await page.locator('#report-table tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.getByRole('link', { name: 'Download (CSV, zip)' }).isVisible()).toBe(true);
     // The user stays filled in on the next report that takes one: the status says the answer is that user's only.
     await page.getByRole('link', { name: 'Application dashboard' }).click();
     await expect.poll(() => page.locator('#report-status').textContent(), { timeout: 15_000 }).toMatch(new RegExp(`rows, .* UTC; filtered by user ${upn.replace(/\./g, '\\.')}\\.$`));
