@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.ts';
 import { buildHttpApp, openRuntime, type Runtime } from './app.ts';
 import { newOperatorToken, removeServerInfo, writeServerInfo } from './api/server-info.ts';
+import { isLoopbackHost } from './api/plugins/auth.ts';
 import { createFilePortalUserStore } from './directory/portal-users-file.ts';
 import { ensureFirstGlobalAdmin } from './directory/bootstrap-admin.ts';
 import { DEMO_TENANT, seedDemoTenant } from './demo-tenant.ts';
@@ -108,6 +109,9 @@ export async function startServer(config: Config, opts: StartOptions): Promise<R
     const url = await app.listen({ host: config.host, port: config.port });
     await writeServerInfo(config.dataDir, { url, pid: process.pid, operatorToken });
     opts.log(`authlens is serving ${https ? 'HTTPS' : 'HTTP'} on ${url} (portal: ${url}/, API docs: ${url}/api/docs)`);
+    if (!https && !isLoopbackHost(config.host)) {
+      opts.log(`note: plain HTTP on ${config.host}: the API answers other machines, but the portal signs in only from this one; use --tls-cert FILE --tls-key FILE for the portal elsewhere`);
+    }
     let closing: Promise<void> | undefined;
     return {
       url,

@@ -98,6 +98,27 @@ describe('portal session', () => {
     return { app: t, pw };
   }
 
+  it.each([
+    ['localhost:8080', 200],
+    ['127.0.0.1:8080', 200],
+    ['[::1]:8080', 200],
+    ['192.0.2.2:8080', 403],
+    ['authlens.corp.example', 403],
+  ])('over plain HTTP at %s, sign-in answers %i: a browser elsewhere would drop the Secure cookie', async (host, status) => {
+    const { app, pw } = await withAdmin();
+    const login = await app.app.inject({ method: 'POST', url: '/api/v1/session', headers: { host }, payload: { tenant: 'alpha', upn: 'admin@contoso.example', password: pw } });
+    expect(login.statusCode).toBe(status);
+    if (status === 403) {
+      expect(login.headers['set-cookie']).toBeUndefined();
+      expect(login.json()).toMatchObject({
+        error: {
+          code: 'forbidden',
+          message: `the portal is served over plain HTTP, so a browser at ${host} would drop the session cookie: start authlens with --tls-cert FILE --tls-key FILE to use the portal from other machines, or open it on the server's own machine (http://127.0.0.1 or localhost)`,
+        },
+      });
+    }
+  });
+
   it('signs in with a secure cookie, needs the CSRF token to change state, signs out', async () => {
     const { app, pw } = await withAdmin();
     const bad = await app.app.inject({ method: 'POST', url: '/api/v1/session', payload: { tenant: 'alpha', upn: 'admin@contoso.example', password: 'nope' } });

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, Role, TenantId } from '../../../schema/tenants.ts';
 import { ApiError } from '../../errors.ts';
-import { SESSION_COOKIE } from '../../plugins/auth.ts';
+import { isLoopbackHost, SESSION_COOKIE } from '../../plugins/auth.ts';
 import { principalOf } from '../../principal.ts';
 import type { RouteOptionsOf } from '../../services.ts';
 import { ALL_ROLES } from './common.ts';
@@ -47,6 +47,15 @@ export async function sessionRoutes(app: FastifyInstance, { services, deps }: Ro
     },
     async (request, reply) => {
       const body = request.body as Static<typeof LoginBody>;
+      // The session cookie is Secure: over plain HTTP a browser keeps it only for this machine's own names, so
+      // from elsewhere sign-in "worked" and every next request answered 401. Say so, before any password is checked.
+      if (request.protocol !== 'https' && !isLoopbackHost(request.hostname)) {
+        throw new ApiError(
+          403,
+          'forbidden',
+          `the portal is served over plain HTTP, so a browser at ${request.host} would drop the session cookie: start authlens with --tls-cert FILE --tls-key FILE to use the portal from other machines, or open it on the server's own machine (http://127.0.0.1 or localhost)`,
+        );
+      }
       const slot = perAccount.take(`${body.tenant}\u0000${body.upn.toLowerCase()}`);
       if (!slot.ok) {
         throw new ApiError(429, 'tooManyRequests', `too many sign-in attempts for this account; retry in ${slot.retryAfterSeconds} s`, {
