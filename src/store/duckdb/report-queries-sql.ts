@@ -114,7 +114,7 @@ function suppressedPredicate(sup: SuppressionSets, c: SuppressionColumns): strin
  */
 function flaggedSignIns(detectors: readonly string[], sup: SuppressionSets, w: Where): string {
   return `SELECT d.id AS detection_id, d.detector, d.severity, d.time AS d_time, d.signin_id, d.evidence, d.log_only,
-    lower(coalesce(d.upn, s.upn)) AS upn, coalesce(d.ip, s.ip) AS ip, s.s_time, s.app_name, s.location
+    lower(coalesce(d.upn, s.upn)) AS upn, lower(coalesce(d.user_id, d.upn, s.upn)) AS user_key, coalesce(d.ip, s.ip) AS ip, s.s_time, s.app_name, s.location
   FROM detections d
   LEFT JOIN report_flagged_signins s ON s.tenant = d.tenant AND s.detection_id = d.id
   WHERE d.tenant = $tenant AND ${RANGE('d.time')}
@@ -164,16 +164,39 @@ function signInAnomaly(tenant: string, spec: ReportQuerySpec, sup: SuppressionSe
 const SEVERITY_RANK = (col: string): string =>
   `CASE ${col} WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END`;
 
+/** Admin states that clear the detections before them (src/detect/risk/risky-users.ts). */
+const CLEARING_STATES = sqlList(['dismissed', 'confirmedSafe', 'remediated']);
+
+/**
+ * The D7 risk model of src/detect/risk/risky-users.ts (aggregateRiskyUsers, behind
+ * /risky-users) over the range's detections, so the report and the API agree:
+ * detections on failed sign-ins from a suspicious or listed IP (D4, D1, D5) do not
+ * count (the user was a target), log-only ones never; a user needs a sign-in
+ * detection (a leak alone is the D8 report's); points low 1, medium 2, high 4 give
+ * the level (high: any high or 6+, medium: 2+); the newest admin state clears what
+ * came before a dismissal and pins confirmedCompromised at high. A stored D7
+ * detection's level and state still win (its evidence).
+ */
 function anomalousUsers(tenant: string, spec: ReportQuerySpec, sup: SuppressionSets): BuiltReportSql {
   const params = baseParams(tenant, spec);
   const w = new Where(params);
   w.add('lower(coalesce(d.upn, s.upn)) = lower($user)', { name: 'user', value: spec.filters.user });
   const w7 = new Where(params);
   w7.add('lower(d.upn) = lower($user)', { name: 'user', value: spec.filters.user });
-  // D7 (the detections engineer's risk aggregation) gives level and state when it ran;
-  // without it the level is the highest contributing severity and the state atRisk.
+  const wState = new Where(params);
+  wState.add('lower(upn) = lower($user)', { name: 'user', value: spec.filters.user });
   return {
     sql: `WITH base AS MATERIALIZED (${flaggedSignIns(CONTRIBUTING_DETECTORS, sup, w)}),
+  states AS MATERIALIZED (
+    SELECT user_key, lower(upn) AS upn, to_state AS state, changed_at AS state_at FROM risky_user_changes WHERE tenant = $tenant
+    QUALIFY row_number() OVER (PARTITION BY user_key ORDER BY changed_at DESC, rowid DESC) = 1
+  ),
+  contrib AS MATERIALIZED (
+    SELECT b.* FROM base b LEFT JOIN states st ON st.user_key = b.user_key
+    WHERE b.user_key IS NOT NULL AND NOT b.log_only
+      AND NOT (b.detector IN ('D1', 'D4', 'D5') AND coalesce(json_extract_string(b.evidence, '$.outcome'), 'success') <> 'success')
+      AND NOT coalesce(st.state IN (${CLEARING_STATES}) AND b.d_time <= st.state_at, FALSE)
+  ),
   d7 AS MATERIALIZED (
     SELECT lower(d.upn) AS upn, d.id, d.severity, d.evidence,
       row_number() OVER (PARTITION BY lower(d.upn) ORDER BY d.time DESC, d.id) AS rn
@@ -183,22 +206,32 @@ function anomalousUsers(tenant: string, spec: ReportQuerySpec, sup: SuppressionS
       AND NOT coalesce(${suppressedPredicate(sup, { upn: 'lower(d.upn)', ip: 'd.ip', detector: 'd.detector' })}, FALSE)
   ),
   agg AS MATERIALIZED (
-    SELECT upn, max(${SEVERITY_RANK('severity')}) AS sev, count(*) AS n, max(d_time) AS last,
+    SELECT user_key, min(upn) AS upn, max(${SEVERITY_RANK('severity')}) AS sev, sum(CASE severity WHEN 'high' THEN 4 WHEN 'medium' THEN 2 ELSE 1 END) AS points,
+      count(*) AS n, max(d_time) AS last, bool_or(signin_id IS NOT NULL) AS on_signin,
       to_json(list({'id': detection_id, 'detector': detector, 'severity': severity, 'detectedDateTime': ${iso('d_time')}}
         ORDER BY d_time DESC, detection_id)) AS dets
-    FROM base WHERE upn IS NOT NULL GROUP BY upn
+    FROM contrib GROUP BY user_key
   ),
-  users AS (SELECT upn FROM agg UNION SELECT upn FROM d7 WHERE rn = 1)
+  listed AS MATERIALIZED (
+    SELECT coalesce(agg.upn, st.upn) AS upn, agg.sev, agg.points, agg.n, agg.last, agg.dets, st.state
+    FROM (SELECT user_key FROM agg WHERE on_signin
+          UNION SELECT user_key FROM states WHERE state = 'confirmedCompromised' AND ${wState.toString()}) k
+    LEFT JOIN agg ON agg.user_key = k.user_key
+    LEFT JOIN states st ON st.user_key = k.user_key
+  ),
+  users AS (SELECT upn FROM listed UNION SELECT upn FROM d7 WHERE rn = 1)
   SELECT u.upn AS userPrincipalName,
     coalesce(json_extract_string(d7.evidence, '$.riskLevel'), d7.severity,
-      CASE agg.sev WHEN 3 THEN 'high' WHEN 2 THEN 'medium' WHEN 1 THEN 'low' ELSE 'none' END) AS riskLevel,
-    coalesce(json_extract_string(d7.evidence, '$.riskState'), 'atRisk') AS riskState,
-    CAST(coalesce(agg.n, 0) AS INTEGER) AS detectionCount,
-    ${iso('agg.last')} AS lastDetectedDateTime,
-    coalesce(CAST(agg.dets AS VARCHAR), coalesce(CAST(d7.evidence->'$.detections' AS VARCHAR), '[]')) AS detections,
+      CASE WHEN l.state = 'confirmedCompromised' OR l.sev = 3 OR l.points >= 6 THEN 'high'
+        WHEN l.points >= 2 THEN 'medium' WHEN l.n > 0 THEN 'low' ELSE 'none' END) AS riskLevel,
+    coalesce(json_extract_string(d7.evidence, '$.riskState'),
+      CASE WHEN l.state IS NOT NULL AND l.state NOT IN (${CLEARING_STATES}) THEN l.state ELSE 'atRisk' END) AS riskState,
+    CAST(coalesce(l.n, 0) AS INTEGER) AS detectionCount,
+    ${iso('l.last')} AS lastDetectedDateTime,
+    coalesce(CAST(l.dets AS VARCHAR), coalesce(CAST(d7.evidence->'$.detections' AS VARCHAR), '[]')) AS detections,
     d7.id AS detectionId
   FROM users u
-  LEFT JOIN agg ON agg.upn = u.upn
+  LEFT JOIN listed l ON l.upn = u.upn
   LEFT JOIN d7 ON d7.upn = u.upn AND d7.rn = 1`,
     order: `${SEVERITY_RANK('riskLevel')} DESC, lastDetectedDateTime DESC NULLS LAST, userPrincipalName`,
     params,

@@ -4,6 +4,9 @@ import { REPORT_IDS, type ReportFilters, type ReportId, type ReportRow } from '.
 import type { ReportQueries, ReportQuerySpec } from '../ports.ts';
 import { openDuckDbStore, type DuckDbStore } from './open.ts';
 import { createReportQueries } from './report-queries.ts';
+import { createDetectStores } from './detect-stores.ts';
+import { aggregateRiskyUsers } from '../../detect/risk/risky-users.ts';
+import type { Detection } from '../../schema/detections.ts';
 import { FIXTURE_DETECTIONS, FIXTURE_EVENTS, FIXTURE_NOW, FIXTURE_SIGNINS, OTHER_TENANT_SIGNINS } from './report-queries-fixture.ts';
 
 const RANGE_30D = { from: '2026-10-21T12:00:00.000Z', to: FIXTURE_NOW };
@@ -311,3 +314,58 @@ describe('retention purge', () => {
     expect(await store.events.countEvents('t2')).toBe(1);
   });
 });
+
+describe('users with anomalous sign in activity: the D7 risk model (aggregateRiskyUsers), not just "who has detections"', () => {
+  const det = (d: Partial<Detection> & Pick<Detection, 'id' | 'detector' | 'severity' | 'detectedDateTime' | 'userPrincipalName'>): Detection => ({
+    evidence: {},
+    logOnly: false,
+    signInId: `sign-in-of-${d.id}`,
+    ...d,
+  });
+  const MORE: Detection[] = [
+    // Targets of a spray: failed sign-ins flagged by D4 (and D1 from a Tor exit); they were attacked, not compromised.
+    det({ id: 'spray-1', detector: 'D4', severity: 'medium', detectedDateTime: '2026-11-19T03:00:00.000Z', userPrincipalName: 'erin@contoso.example', evidence: { outcome: 'credentialFailure' } }),
+    det({ id: 'spray-2', detector: 'D1', severity: 'medium', detectedDateTime: '2026-11-19T03:01:00.000Z', userPrincipalName: 'erin@contoso.example', evidence: { outcome: 'credentialFailure' } }),
+    // A leak alone is the D8 report's row, not this one's.
+    det({ id: 'leak-only', detector: 'D8', severity: 'medium', detectedDateTime: '2026-11-18T00:00:00.000Z', userPrincipalName: 'frank@contoso.example', signInId: undefined }),
+    // Log-only detections never count.
+    det({ id: 'log-only', detector: 'D3', severity: 'high', detectedDateTime: '2026-11-19T05:00:00.000Z', userPrincipalName: 'gina@contoso.example', logOnly: true }),
+    // Three medium detections make 6 points: high.
+    ...[1, 2, 3].map((i) => det({ id: `hank-${i}`, detector: 'D6', severity: 'medium', detectedDateTime: `2026-11-1${i}T05:00:00.000Z`, userPrincipalName: 'hank@contoso.example' })),
+    // A spray success is a compromise sign: it counts.
+    det({ id: 'spray-ok', detector: 'D4', severity: 'high', detectedDateTime: '2026-11-19T03:05:00.000Z', userPrincipalName: 'ivan@contoso.example', evidence: { outcome: 'success' } }),
+  ];
+
+  it('lists, levels and states users as the risk model does, and an admin dismissal takes them off', async () => {
+    await store.detections.appendDetections('t1', MORE);
+    const risky = createDetectStores(store.db).riskyUsers;
+    // An admin dismissed bob after looking at his Tor sign-in.
+    await risky.changeRiskState('t1', { userKey: 'bob@contoso.example', userPrincipalName: 'bob@contoso.example', to: 'dismissed', by: 'admin@contoso.example', at: '2026-11-20T11:00:00.000Z' });
+    const report = (await rows('users-with-anomalous-signin-activity')).map((r) => [r.userPrincipalName, r.riskLevel, r.riskState]);
+    expect(report).toEqual([
+      ['alice@contoso.example', 'high', 'atRisk'],
+      ['ivan@contoso.example', 'high', 'atRisk'],
+      ['hank@contoso.example', 'high', 'atRisk'],
+    ]);
+    // The same answer as the model behind /risky-users over the range's detections.
+    const inRange = [...FIXTURE_DETECTIONS, ...MORE].filter((d) => d.detectedDateTime >= RANGE_30D.from && d.detectedDateTime < RANGE_30D.to);
+    const states = new Map((await risky.listRiskyUsers('t1')).map((r) => [r.userKey, r]));
+    const model = aggregateRiskyUsers(inRange, states).map((u) => [u.userPrincipalName, u.riskLevel, u.riskState]);
+    expect([...report].sort()).toEqual([...model].sort());
+    expect((await rows('users-with-anomalous-signin-activity', { user: 'HANK@contoso.example' })).map((r) => r.userPrincipalName)).toEqual(['hank@contoso.example']);
+    expect(await rows('users-with-anomalous-signin-activity', { user: 'erin@contoso.example' })).toEqual([]);
+  });
+
+  it('pins a user an admin confirmed compromised at high, with that state', async () => {
+    await createDetectStores(store.db).riskyUsers.changeRiskState('t1', {
+      userKey: 'bob@contoso.example',
+      userPrincipalName: 'bob@contoso.example',
+      to: 'confirmedCompromised',
+      by: 'admin@contoso.example',
+      at: '2026-11-20T11:00:00.000Z',
+    });
+    const bob = (await rows('users-with-anomalous-signin-activity')).find((r) => r.userPrincipalName === 'bob@contoso.example');
+    expect([bob?.riskLevel, bob?.riskState]).toEqual(['high', 'confirmedCompromised']);
+  });
+});
+
