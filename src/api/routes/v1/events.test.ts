@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import { INPUT_FORMATS } from '../../../schema/ingest.ts';
 import { describe, it, expect, afterEach } from 'vitest';
 import { REPORTING_NOT_ENABLED_MESSAGE } from '../../errors.ts';
 import { createTestApp, type TestApp } from '../../testing/test-app.ts';
@@ -43,11 +44,12 @@ describe('POST /api/v1/tenants/{tenant}/events', () => {
     expect(t.ingested[0]).toMatchObject({ tenant: 'alpha', format: 'graph', body: ndjson(3) });
   });
 
-  it('answers 400 on the format for a format that does not exist, and reads nothing', async () => {
+  it('answers 400 naming the formats for a format that does not exist, and reads nothing', async () => {
     t = await createTestApp({ optIn: ['alpha'] });
     const res = await post(t, ndjson(1), {}, `${URL}?format=splunk`);
     expect(res.statusCode).toBe(400);
     expect(message(res.body)).toContain('/format');
+    for (const f of INPUT_FORMATS) expect(message(res.body)).toContain(f);
     expect(t.ingested).toEqual([]);
   });
 
