@@ -1,45 +1,14 @@
 // authlens portal: a small dependency-free client of the /api/v1 routes.
 // Everything shown comes from the API the same user could call with curl.
-const $ = (sel) => document.querySelector(sel);
+import { $, api, current, h, text } from './lib.js';
+import { PAGES } from './pages/index.js';
+
 let session = null; // { tenant, id, role, csrfToken }
 let catalog = [];
 let reportingEnabled = true;
 
-async function api(path, init = {}) {
-  const headers = { accept: 'application/json', ...(init.headers || {}) };
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
-  if (session && session.csrfToken && init.method && init.method !== 'GET') headers['x-csrf-token'] = session.csrfToken;
-  const res = await fetch(path, { credentials: 'same-origin', ...init, headers });
-  const text = await res.text();
-  const body = text ? JSON.parse(text) : null;
-  if (!res.ok) {
-    const err = new Error(body && body.error ? body.error.message : `HTTP ${res.status}`);
-    err.status = res.status;
-    err.code = body && body.error ? body.error.code : undefined;
-    throw err;
-  }
-  return body;
-}
-
 function show(id) {
-  for (const s of ['login', 'password', 'report', 'home']) $(`#${s}`).hidden = s !== id;
-}
-
-function text(el, value) {
-  el.textContent = value == null ? '' : String(value);
-  return el;
-}
-
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') el.className = v;
-    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else el.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children) el.append(c instanceof Node ? c : document.createTextNode(c == null ? '' : String(c)));
-  return el;
+  for (const s of ['login', 'password', 'report', 'home', 'page']) $(`#${s}`).hidden = s !== id;
 }
 
 /** The badge of a locked report: the edition it needs ('rms' is the Premium edition with the RMS add-on, not an edition of its own). */
@@ -65,7 +34,31 @@ function renderNav() {
     }
     nav.append(h('h2', {}, section[0].toUpperCase() + section.slice(1)), list);
   }
+  const pages = PAGES.filter((p) => !p.roles || p.roles.includes(session.role));
+  if (pages.length > 0) {
+    const list = h('ul');
+    for (const p of pages) list.append(h('li', {}, h('a', { href: `#/page/${p.id}`, 'data-page': p.id }, p.title)));
+    nav.append(h('h2', {}, 'Manage'), list);
+  }
   nav.hidden = false;
+}
+
+let pageRun = 0;
+/** Opens one of PAGES: a fresh container each time, so a late answer of the page left cannot write into this one. */
+async function openPage(id) {
+  const page = PAGES.find((p) => p.id === id && (!p.roles || p.roles.includes(session.role)));
+  if (!page) return show('home');
+  for (const a of document.querySelectorAll('nav a')) a.removeAttribute('aria-current');
+  document.querySelector(`nav a[data-page="${id}"]`)?.setAttribute('aria-current', 'page');
+  const run = ++pageRun;
+  const container = h('div', { class: 'page-body' });
+  $('#page').replaceChildren(h('h1', { id: 'page-title' }, page.title), container);
+  show('page');
+  try {
+    await page.render(container);
+  } catch (err) {
+    if (run === pageRun) container.replaceChildren(h('p', { class: 'error', role: 'alert' }, err.message));
+  }
 }
 
 /** A nested evidence value on one line: "city: Manchester, countryCode: GB, ..." (arrays item by item). */
@@ -303,12 +296,15 @@ function openReport(id) {
 function route() {
   if (!session) return;
   const m = /^#\/report\/([a-z0-9-]+)/.exec(location.hash);
+  const p = /^#\/page\/([a-z0-9-]+)/.exec(location.hash);
   if (m) openReport(m[1]);
+  else if (p) void openPage(p[1]);
   else show('home');
 }
 
 async function enter(who) {
   session = who;
+  current.session = who;
   text($('#who'), `${who.id} · ${who.tenant} · ${who.role}`);
   $('#signout').hidden = false;
   if (who.mustChangePassword) {

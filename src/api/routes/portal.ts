@@ -11,10 +11,14 @@ import { Type } from 'typebox';
 import { ApiError } from '../errors.ts';
 
 const WEB_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web');
+const JS = 'text/javascript; charset=utf-8';
 const FILES: Readonly<Record<string, string>> = {
-  'portal.js': 'text/javascript; charset=utf-8',
+  'portal.js': JS,
+  'lib.js': JS,
   'portal.css': 'text/css; charset=utf-8',
 };
+/** A page module's name (src/web/pages): lower-case words and .js, so it can only name a file in that folder. */
+const PAGE_FILE = /^[a-z0-9-]{1,60}\.js$/;
 
 export async function portalRoutes(app: FastifyInstance): Promise<void> {
   app.get(
@@ -34,10 +38,23 @@ export async function portalRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { file } = request.params as { file: string };
-      const type = FILES[file];
-      // Only the listed files: the name never reaches the file system otherwise.
-      if (type === undefined) throw new ApiError(404, 'notFound', 'no such portal file');
-      return reply.type(type).send(await readFile(path.join(WEB_DIR, file), 'utf8'));
+      // Only the listed files: the name never reaches the file system otherwise ("constructor" is not one of them).
+      if (!Object.hasOwn(FILES, file)) throw new ApiError(404, 'notFound', 'no such portal file');
+      return reply.type(FILES[file] ?? JS).send(await readFile(path.join(WEB_DIR, file), 'utf8'));
+    },
+  );
+  app.get(
+    '/portal/pages/:file',
+    {
+      config: { access: 'public' },
+      schema: { hide: true, params: Type.Object({ file: Type.String({ maxLength: 64 }) }), response: { 200: Type.String() } },
+    },
+    async (request, reply) => {
+      const { file } = request.params as { file: string };
+      if (!PAGE_FILE.test(file)) throw new ApiError(404, 'notFound', 'no such portal file');
+      const text = await readFile(path.join(WEB_DIR, 'pages', file), 'utf8').catch(() => undefined);
+      if (text === undefined) throw new ApiError(404, 'notFound', 'no such portal file');
+      return reply.type(JS).send(text);
     },
   );
 }

@@ -1,0 +1,5 @@
+// The portal's pages besides the reports, in nav order. A page module exports
+// { id, title, roles?, render(container) }: `roles` limits who sees it in the
+// nav (the API checks roles on every call either way); render fills the page's
+// <section> and may be async.
+export const PAGES = [];
