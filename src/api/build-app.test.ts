@@ -184,6 +184,22 @@ describe('buildApp basics', () => {
     expect(res.json()).toMatchObject({ error: { code: 'unsupportedMediaType', message: "Content-Type 'application/xml' is not taken here; send application/json" } });
   });
 
+  it('says what to do when a JSON Content-Type comes without a body', async () => {
+    t = await createTestApp();
+    const res = await t.app.inject({
+      method: 'DELETE',
+      url: '/api/v1/tenants/alpha/keys/k1',
+      headers: { authorization: `Bearer ${await t.keyFor('alpha', 'global-admin')}`, 'content-type': 'application/json' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      error: {
+        code: 'badRequest',
+        message: "the request says Content-Type 'application/json' but has no body: send a JSON body, or leave the header out (DELETE /api/v1/tenants/alpha/keys/k1 needs none)",
+      },
+    });
+  });
+
   it('refuses the operator token when the server has none configured', async () => {
     t = await createTestApp({ deps: { operatorToken: undefined } });
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/tenants', headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } });

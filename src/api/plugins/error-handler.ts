@@ -66,9 +66,14 @@ export function installErrorHandler(app: FastifyInstance, now: () => Date): void
     const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
     if (status >= 400 && status < 500) {
       const code = STATUS_CODES[status] ?? 'badRequest';
-      // Fastify's own wording ("Unsupported Media Type") does not say what to send instead.
+      // Fastify's own wording ("Unsupported Media Type", "Body cannot be empty when content-type is set to 'application/json'")
+      // does not say what to send instead.
       const message =
-        status === 415 ? `Content-Type '${request.headers['content-type'] ?? ''}' is not taken here; send application/json` : fe.message;
+        status === 415
+          ? `Content-Type '${request.headers['content-type'] ?? ''}' is not taken here; send application/json`
+          : fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+            ? `the request says Content-Type '${request.headers['content-type'] ?? ''}' but has no body: send a JSON body, or leave the header out (${request.method} ${request.url.split('?')[0] ?? ''} needs none)`
+            : fe.message;
       return reply.code(status).send(errorBody(code, message, request.id, now()));
     }
     request.log.error({ err }, 'unhandled error');
