@@ -15,6 +15,15 @@ export function withSharedRuntime<R>(rt: Runtime, fn: () => Promise<R>): Promise
   return shared.run(rt, fn);
 }
 
+/**
+ * The server's runtime when the command runs inside the server (operator
+ * channel), else undefined: for commands that otherwise work on the data
+ * dir's files alone and must also update what the server holds in memory.
+ */
+export function serverRuntime(): Runtime | undefined {
+  return shared.getStore();
+}
+
 export interface WithRuntimeOptions {
   /** The command sets a data dir up (tenant create): it may create the store. Others refuse a dir without one. */
   readonly create?: boolean;

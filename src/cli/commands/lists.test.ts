@@ -4,6 +4,8 @@ import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import { runCliCaptured } from '../main.ts';
 import { openIpListCatalog } from '../../enrich/ip-lists/catalog.ts';
+import type { Runtime } from '../../app.ts';
+import { withSharedRuntime } from '../runtime.ts';
 
 // The composition root loads GeoIP and ASN data at import; lists never needs them.
 vi.mock('../../app.ts', () => ({}));
@@ -60,6 +62,21 @@ describe('authlens lists', () => {
     expect((await cli('lists', 'remove', '--tenant', 'acme', '--name', 'corp')).stdout).toBe('removed corp\n');
     const after = await cli('--json', 'lists', 'list');
     expect((JSON.parse(after.stdout) as { name: string }[]).map((e) => e.name)).toEqual(['drop']);
+  });
+
+  it('run through a server (operator channel), add and remove are in force in its registry at once, not at its next poll', async () => {
+    const served = path.join(dir, 'tor.txt');
+    await writeFile(served, '185.220.101.1\n');
+    const catalog = openIpListCatalog({ dataDir: dir });
+    await catalog.reload();
+    // The server's runtime as the operator channel shares it; lists touches only its catalog.
+    const rt = { enrichment: { lists: catalog } } as unknown as Runtime;
+    const added = await withSharedRuntime(rt, () => cli('lists', 'add', '--tenant', 'acme', '--category', 'anonymizer', '--name', 'tor', served));
+    expect(added.exitCode).toBe(0);
+    expect(catalog.registry.lookup('acme', '185.220.101.1')).toEqual([{ list: 'tor', category: 'anonymizer' }]);
+    const removed = await withSharedRuntime(rt, () => cli('lists', 'remove', '--tenant', 'acme', '--name', 'tor'));
+    expect(removed.stdout).toBe('removed tor\n');
+    expect(catalog.registry.lookup('acme', '185.220.101.1')).toEqual([]);
   });
 
   it.each([

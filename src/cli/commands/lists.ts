@@ -1,19 +1,24 @@
 /**
  * `authlens lists add|list|remove` (SPEC 10). It only writes files under
- * `<dataDir>/lists/`, so it works with or without a running server; a server
- * picks the change up at its next poll (docs/ip-lists.md).
+ * `<dataDir>/lists/`, so it works with or without a running server. Run
+ * through a running server (the CLI forwards to it, ADR 0002) it goes through
+ * the server's own catalog, so the change is in force for the next events at
+ * once, as through the API; a server that did not run the command picks the
+ * change up at its next poll (docs/ip-lists.md).
  */
+import path from 'node:path';
 import type { Command } from 'commander';
 import { IP_CATEGORIES, type IpCategory } from '../../schema/enrichment.ts';
 import { TenantId } from '../../schema/tenants.ts';
 import { Compile } from 'typebox/compile';
 import { IP_LIST_FORMATS, type IpListFormat } from '../../enrich/ip-lists/formats.ts';
-import { CatalogError, isUrl, openIpListCatalog, type IndexEntry } from '../../enrich/ip-lists/catalog.ts';
+import { CatalogError, isUrl, openIpListCatalog, type IndexEntry, type IpListCatalog } from '../../enrich/ip-lists/catalog.ts';
 import type { ListScope } from '../../enrich/ip-lists/registry.ts';
 import { CliError } from '../cli-error.ts';
 import { globalOptions } from '../global-options.ts';
 import { cliIo } from '../io.ts';
 import { readableFileSize, userPath } from '../input-files.ts';
+import { serverRuntime } from '../runtime.ts';
 
 interface ScopeOptions {
   readonly tenant?: string;
@@ -61,6 +66,17 @@ function scopeText(s: IndexEntry['scope']): string {
   return s === 'global' ? 'global' : `tenant ${s.tenant}`;
 }
 
+/**
+ * Inside the server, its catalog: the registry enrichment reads is updated
+ * by the add or remove itself, not 30 s later by the poll (a sign-in ingested
+ * right after `lists add` would otherwise go unflagged). Else the data dir's.
+ */
+function catalogOf(dataDir: string): IpListCatalog {
+  const server = serverRuntime()?.enrichment.lists;
+  if (server !== undefined && path.resolve(server.dir) === path.resolve(dataDir, 'lists')) return server;
+  return openIpListCatalog({ dataDir });
+}
+
 async function guarded<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
@@ -99,7 +115,7 @@ export function register(program: Command): void {
         ...(minCount(opts.minCount) !== undefined ? { minCount: minCount(opts.minCount) } : {}),
       };
       if (!isUrl(source)) await readableFileSize(source);
-      const { entry, parsed } = await guarded(() => openIpListCatalog({ dataDir: g.dataDir }).add(req));
+      const { entry, parsed } = await guarded(() => catalogOf(g.dataDir).add(req));
       if (g.json) {
         io.stdout.write(
           `${JSON.stringify({
@@ -137,7 +153,7 @@ export function register(program: Command): void {
     .action(async (opts: { tenant?: string }, cmd: Command) => {
       const g = globalOptions(cmd);
       const io = cliIo();
-      const all = await guarded(() => openIpListCatalog({ dataDir: g.dataDir }).entries());
+      const all = await guarded(() => catalogOf(g.dataDir).entries());
       const shown = opts.tenant === undefined ? all : all.filter((e) => e.scope === 'global' || e.scope.tenant === opts.tenant);
       if (g.json) {
         io.stdout.write(`${JSON.stringify(shown)}\n`);
@@ -160,7 +176,7 @@ export function register(program: Command): void {
       const g = globalOptions(cmd);
       const io = cliIo();
       const scope = scopeOf(opts);
-      const removed = await guarded(() => openIpListCatalog({ dataDir: g.dataDir }).remove(scope, opts.name));
+      const removed = await guarded(() => catalogOf(g.dataDir).remove(scope, opts.name));
       if (!removed) throw new CliError(`no list '${opts.name}' in ${scope === 'global' ? 'global' : `tenant ${scope.tenant}`}`);
       io.stdout.write(g.json ? `${JSON.stringify({ removed: opts.name })}\n` : `removed ${opts.name}\n`);
     });
