@@ -52,9 +52,9 @@ export async function buildWeeklyDigest(
   const to = now.toISOString();
   const from = new Date(now.getTime() - WEEK_MS).toISOString();
   const before = new Date(now.getTime() - 2 * WEEK_MS).toISOString();
-  const week = (await deps.detections.listDetections(tenant, { from, to })).filter((d) => !d.logOnly);
+  const week = (await deps.detections.listDetections(tenant, { from, to }, { excludeIgnored: true })).filter((d) => !d.logOnly);
   const earlier = new Set(
-    (await deps.detections.listDetections(tenant, { from: before, to: from }))
+    (await deps.detections.listDetections(tenant, { from: before, to: from }, { excludeIgnored: true }))
       .filter((d) => !d.logOnly)
       .map(keyOf)
       .filter((k): k is string => k !== undefined),

@@ -343,6 +343,20 @@ describe('weekly digest', () => {
     expect(digest.riskySignIns.bySeverity).toEqual({ low: 1, medium: 1, high: 1 });
   });
 
+  it('leaves out detections a global admin ignored: an ignored false alarm makes nobody a new risky user', async () => {
+    const h = await harness();
+    await h.store.detections.appendDetections('acme', [
+      det('old-bob', { detectedDateTime: '2026-02-23T12:00:00.000Z' }),
+      det('bob', { detectedDateTime: '2026-03-02T12:00:00.000Z' }),
+      det('carol', { detectedDateTime: '2026-03-03T12:00:00.000Z', userPrincipalName: 'carol@contoso.example' }),
+    ]);
+    // Ignored (SPEC 5): carol's only detection this week, and bob's of the week before.
+    await h.store.db.run("UPDATE detections SET ignored_at = TIMESTAMP '2026-03-03 13:00:00', ignored_by = 'admin' WHERE id IN ('carol', 'old-bob')");
+    const digest = await h.notifier.buildWeeklyDigest('acme', new Date('2026-03-04T10:00:00.000Z'));
+    expect(digest.newRiskyUsers).toEqual([{ userPrincipalName: 'bob@contoso.example', riskLevel: 'high', detections: 1 }]);
+    expect(digest.riskySignIns.total).toBe(1);
+  });
+
   it('starts the schedule on first sight, then sends every Monday 08:00 UTC', async () => {
     const hook = await startHook();
     open.hook = hook;

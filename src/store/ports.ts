@@ -40,7 +40,17 @@ export interface EventStore {
 export interface DetectionStore {
   /** Idempotent by (tenant, detection id). */
   appendDetections(tenant: TenantId, detections: readonly Detection[]): Promise<void>;
-  listDetections(tenant: TenantId, range: TimeRange): Promise<Detection[]>;
+  listDetections(tenant: TenantId, range: TimeRange, options?: ListDetectionsOptions): Promise<Detection[]>;
+}
+
+export interface ListDetectionsOptions {
+  /**
+   * Leave out detections a global admin ignored (SPEC 5: gone from the reports
+   * for good): for views that judge users by their detections (risky users,
+   * the weekly digest). Default false: every stored detection (Graph shows
+   * ignored ones as dismissed; backtest compares by id).
+   */
+  readonly excludeIgnored?: boolean;
 }
 
 export interface NewApiKey {

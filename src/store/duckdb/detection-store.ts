@@ -1,7 +1,7 @@
 /** DetectionStore over DuckDB: idempotent by (tenant, detection id) with an anti-join (migration 004). */
 import type { Detection } from '../../schema/detections.ts';
 import type { TenantId } from '../../schema/tenants.ts';
-import type { DetectionStore, TimeRange } from '../ports.ts';
+import type { DetectionStore, ListDetectionsOptions, TimeRange } from '../ports.ts';
 import type { DuckDb, Row } from './database.ts';
 import { timestampFromIso } from './values.ts';
 
@@ -72,10 +72,10 @@ export function createDetectionStore(db: DuckDb, now: () => Date = () => new Dat
       });
     },
 
-    async listDetections(tenant: TenantId, range: TimeRange): Promise<Detection[]> {
+    async listDetections(tenant: TenantId, range: TimeRange, options: ListDetectionsOptions = {}): Promise<Detection[]> {
       const rows = await db.all<Row>(
         `SELECT ${COLUMNS} FROM detections
-          WHERE tenant = $1 AND time >= $2::TIMESTAMP AND time < $3::TIMESTAMP
+          WHERE tenant = $1 AND time >= $2::TIMESTAMP AND time < $3::TIMESTAMP${options.excludeIgnored === true ? ' AND ignored_at IS NULL' : ''}
           ORDER BY time, id`,
         [tenant, range.from, range.to],
       );

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Detection } from '../../../schema/detections.ts';
 import { createDetectStores } from '../../../store/duckdb/detect-stores.ts';
 import { openDuckDbStore, type DuckDbStore } from '../../../store/duckdb/open.ts';
+import { createReportQueries } from '../../../store/duckdb/report-queries.ts';
+import { adminAudit } from '../../../reports/admin-actions.ts';
 import { createHarness, HARNESS_NOW, type Harness } from './detect-routes-harness.ts';
 
 let store: DuckDbStore;
@@ -112,6 +114,17 @@ describe('risky users routes', () => {
     const res = await h.call('POST', `${t2}/bob@contoso.example/state`, h.key('t2', 'global-admin'), { state: 'remediated' });
     expect(res.json()).toMatchObject({ userKey: 'bob@contoso.example', to: 'remediated' });
     expect((await h.call('GET', t2, h.key('t2', 'global-admin'))).json()).toMatchObject({ value: [] });
+  });
+
+  it('an ignored detection (SPEC 5: gone for good) no longer makes its user risky', async () => {
+    const t2 = '/api/v1/tenants/t2/risky-users';
+    const dave = det({ id: 'd-t2-dave', detector: 'D1', severity: 'high', detectedDateTime: '2026-11-19T11:00:00.000Z', signInId: 'x2', userPrincipalName: 'dave@fabrikam.example', evidence: { outcome: 'success' } });
+    await store.detections.appendDetections('t2', [dave]);
+    expect((await h.call('GET', `${t2}?level=high`, h.key('t2', 'reports-reader'))).json()).toMatchObject({ value: [{ userPrincipalName: 'dave@fabrikam.example' }] });
+    const audit = adminAudit({ at: HARNESS_NOW, actor: { upn: 'alice@contoso.example', via: 'apiKey' }, activity: 'Ignore event in report', operationType: 'Update', targets: [], details: {} });
+    expect(await createReportQueries(store.db).ignoreDetection('t2', dave.id, 'alice@contoso.example', HARNESS_NOW, audit)).toBe(true);
+    expect((await h.call('GET', `${t2}?level=high`, h.key('t2', 'reports-reader'))).json()).toMatchObject({ value: [] });
+    expect((await h.call('GET', `${t2}/dave@fabrikam.example`, h.key('t2', 'reports-reader'))).statusCode).toBe(404);
   });
 
   it("another tenant's risky users are its own", async () => {

@@ -81,7 +81,7 @@ export async function riskyUserRoutes(app: FastifyInstance, { deps, services }: 
     const end = now().getTime();
     const from = new Date(end - days * DAY_MS).toISOString();
     const to = new Date(end + 1).toISOString();
-    const [detections, records] = await Promise.all([deps.store.detections.listDetections(tenant, { from, to }), d.riskyUsers.listRiskyUsers(tenant)]);
+    const [detections, records] = await Promise.all([deps.store.detections.listDetections(tenant, { from, to }, { excludeIgnored: true }), d.riskyUsers.listRiskyUsers(tenant)]);
     const states = new Map(records.map((r) => [r.userKey, r]));
     return { from, to, users: aggregateRiskyUsers(detections, states), states };
   }
