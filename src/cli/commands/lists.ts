@@ -101,7 +101,7 @@ export function register(program: Command): void {
     .option('--global', 'the list applies to every tenant')
     .requiredOption('--category <category>', IP_CATEGORIES.join('|'))
     .requiredOption('--name <name>', 'list name: letters, digits, . _ -')
-    .option('--format <format>', `auto|${IP_LIST_FORMATS.join('|')}`, 'auto')
+    .option('--format <format>', `auto, ${IP_LIST_FORMATS.join(', ')}`, 'auto')
     .option('--min-count <n>', 'ipsum: keep IPs listed on at least n blacklists')
     .action(async (source: string, opts: AddOptions, cmd: Command) => {
       const g = globalOptions(cmd);
