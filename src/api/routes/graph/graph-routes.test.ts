@@ -82,6 +82,10 @@ describe('Graph routes', () => {
     ["/v1.0/auditLogs/signIns?$filter=userPrincipalName eq", 'Invalid filter clause: expected a literal (string, number, true, false, null, DateTimeOffset) but found end of expression at position 20'],
     ['/v1.0/auditLogs/signIns?$top=1001', "Invalid $top value '1001': it must be from 1 to 1000"],
     ['/v1.0/auditLogs/signIns?$skiptoken=abc.def', 'Invalid $skiptoken: the token is malformed, was altered, or was issued by another server'],
+    // Refused by the route's schema before the OData parser saw them: still Graph's code, and the parser's words.
+    ['/v1.0/auditLogs/signIns?$top=1&$top=2', '$top is given more than once'],
+    ["/v1.0/auditLogs/signIns?$filter=id eq 'a'&$filter=id eq 'b'", '$filter is given more than once'],
+    ['/v1.0/auditLogs/signIns/some-id?$select=id&$select=ipAddress', '$select is given more than once'],
   ])('400 in Graph shape for %s', async (url, message) => {
     const r = await get(url);
     expect(r.statusCode).toBe(400);
@@ -89,6 +93,12 @@ describe('Graph routes', () => {
     expect(body.error.code).toBe('BadRequest');
     expect(body.error.message).toBe(message);
     expect(body.error.innerError['request-id']).toMatch(/./);
+  });
+
+  it('a $filter over the schema length is a Graph BadRequest too', async () => {
+    const r = await get(`/v1.0/auditLogs/signIns?$filter=${'x'.repeat(4097)}`);
+    expect(r.statusCode).toBe(400);
+    expect(r.json()).toMatchObject({ error: { code: 'BadRequest', message: 'Invalid filter clause: the expression is longer than 4096 characters at position 4096' } });
   });
 
   it("refuses another tenant's token and a token reused with another filter", async () => {

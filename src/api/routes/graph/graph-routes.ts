@@ -55,6 +55,19 @@ function badRequest(message: string): ApiError {
   return new ApiError(400, 'BadRequest', message);
 }
 
+/**
+ * Graph clients branch on Graph's error codes, so a query the route schema
+ * refused (an option given twice arrives as an array; a value over its
+ * length) is a BadRequest as well, worded by the OData parser when it can
+ * say what is wrong, not the shared `invalidRequest` with a schema path.
+ */
+function refusedQuery(request: FastifyRequest, resource: GraphResource): ApiError | undefined {
+  const refused = request.validationError;
+  if (refused === undefined) return undefined;
+  const parsed = parseListOptions(resource, request.query as Record<string, unknown>);
+  return badRequest(parsed.ok ? `Invalid query options: ${refused.message}` : parsed.message);
+}
+
 function baseUrl(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
 }
@@ -112,9 +125,12 @@ export async function graphRoutes(app: FastifyInstance, { deps, services }: Rout
           querystring: ListQuery,
           response: { 200: ListResponse },
         },
+        attachValidation: true,
       },
       async (request): Promise<ListResponse> => {
         const tenant = await readableTenant(request, resource);
+        const refused = refusedQuery(request, resource);
+        if (refused !== undefined) throw refused;
         const query = request.query as Record<string, unknown>;
         const parsed = parseListOptions(resource, query);
         if (!parsed.ok) throw badRequest(parsed.message);
@@ -158,9 +174,12 @@ export async function graphRoutes(app: FastifyInstance, { deps, services }: Rout
           querystring: Type.Object({ $select: Type.Optional(Type.String({ maxLength: 2048 })) }, { additionalProperties: true }),
           response: { 200: GraphObject },
         },
+        attachValidation: true,
       },
       async (request) => {
         const tenant = await readableTenant(request, resource);
+        const refused = refusedQuery(request, resource);
+        if (refused !== undefined) throw refused;
         const { id } = request.params as Static<typeof ItemParams>;
         const query = request.query as Record<string, unknown>;
         const parsed = parseListOptions(resource, typeof query['$select'] === 'string' ? { $select: query['$select'] } : {});
