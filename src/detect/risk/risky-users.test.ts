@@ -58,3 +58,25 @@ describe('D7 and leaks', () => {
     expect(withSignIn.map((u) => [u.userPrincipalName, u.riskLevel])).toEqual([['g@x', 'medium']]);
   });
 });
+
+describe('D7 across sources with and without the user id', () => {
+  // An Entra sign-in or a leak match carries the directory id; a native or other IdP's record may carry only the UPN.
+  const idByUpn = new Map([['g@x', 'id-g']]);
+  const leak: Detection = { id: 'L', detector: 'D8', severity: 'medium', detectedDateTime: '2026-11-01T00:00:00.000Z', userId: 'ID-G', userPrincipalName: 'g@x', evidence: {}, logOnly: false };
+  const tor = det('9', 'D1', 'high', 'G@x', '2026-11-02T08:00:00.000Z', { outcome: 'success' });
+
+  it('one directory user is one risky user: the UPN-only detection joins the one with the id', () => {
+    expect(aggregateRiskyUsers([leak, tor], new Map(), idByUpn).map((u) => [u.userKey, u.riskLevel, u.contributing.map((c) => c.id)])).toEqual([['id-g', 'high', ['L', '9']]]);
+  });
+
+  it("a state recorded under the UPN follows the user to the directory id; the later state wins", () => {
+    const byUpn: RiskyUserRecord = { userKey: 'g@x', userPrincipalName: 'g@x', state: 'dismissed', stateAt: '2026-11-03T00:00:00.000Z', updatedBy: 'admin' };
+    expect(aggregateRiskyUsers([leak, tor], new Map([['g@x', byUpn]]), idByUpn)).toEqual([]);
+    const older: RiskyUserRecord = { ...byUpn, userKey: 'id-g', state: 'confirmedCompromised', stateAt: '2026-11-01T12:00:00.000Z' };
+    expect(aggregateRiskyUsers([leak, tor], new Map([['id-g', older], ['g@x', byUpn]]), idByUpn)).toEqual([]);
+  });
+
+  it('without the directory mapping the two stay apart (a UPN outside the directory)', () => {
+    expect(aggregateRiskyUsers([leak, tor]).map((u) => u.userKey)).toEqual(['g@x']);
+  });
+});

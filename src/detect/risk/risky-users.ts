@@ -50,10 +50,38 @@ function contributes(d: Detection): boolean {
   return true;
 }
 
-export function aggregateRiskyUsers(detections: readonly Detection[], states: ReadonlyMap<string, RiskyUserRecord> = new Map()): RiskyUser[] {
+/**
+ * States re-keyed to the directory id of their user: a state recorded under
+ * the UPN (its detections then had no user id) follows the user once the UPN
+ * is known to be a directory user's; the later of two states wins.
+ */
+function statesByDirectoryId(states: ReadonlyMap<string, RiskyUserRecord>, idByUpn: ReadonlyMap<string, string>): ReadonlyMap<string, RiskyUserRecord> {
+  if (idByUpn.size === 0) return states;
+  const out = new Map<string, RiskyUserRecord>();
+  for (const [key, s] of states) {
+    const target = idByUpn.get(key) ?? key;
+    const there = out.get(target);
+    if (there === undefined || there.stateAt < s.stateAt) out.set(target, s);
+  }
+  return out;
+}
+
+/**
+ * `idByUpn` (lower-case UPN -> lower-case directory id) joins a user's
+ * detections that carry only the UPN (sources without a user id: native
+ * records, other IdPs) to the ones that carry the directory id (Entra
+ * sign-ins, D8 leak matches), so one person is one risky user with one state.
+ */
+export function aggregateRiskyUsers(
+  detections: readonly Detection[],
+  recorded: ReadonlyMap<string, RiskyUserRecord> = new Map(),
+  idByUpn: ReadonlyMap<string, string> = new Map(),
+): RiskyUser[] {
+  const states = statesByDirectoryId(recorded, idByUpn);
   const byUser = new Map<string, { upn: string; list: Detection[] }>();
   for (const d of detections) {
-    const key = riskUserKey(d);
+    const own = riskUserKey(d);
+    const key = d.userId === undefined && own !== undefined ? (idByUpn.get(own) ?? own) : own;
     if (key === undefined || !contributes(d)) continue;
     const state = states.get(key);
     if (state !== undefined && CLEARING.has(state.state) && d.detectedDateTime <= state.stateAt) continue;

@@ -107,13 +107,20 @@ describe('risky users routes', () => {
     expect(res.json<{ error: { code: string } }>().error.code).toBe(code);
   });
 
-  it('a directory user whose detections carry only the UPN gets the state under that key', async () => {
+  it('a directory user whose detections carry only the UPN is one risky user with those that carry the id, and one state', async () => {
     const t2 = '/api/v1/tenants/t2/risky-users';
-    await store.detections.appendDetections('t2', [det({ id: 'd-t2-bob', detector: 'D3', severity: 'high', detectedDateTime: '2026-11-19T10:00:00.000Z', signInId: 'x1', userPrincipalName: 'Bob@contoso.example' })]);
-    expect((await h.call('GET', t2, h.key('t2', 'global-admin'))).json()).toMatchObject({ value: [{ userKey: 'bob@contoso.example', riskLevel: 'high' }] });
+    // A native (or other IdP's) sign-in without the user id, and a leak match with it, of the same directory user.
+    await store.detections.appendDetections('t2', [
+      det({ id: 'd-t2-bob', detector: 'D3', severity: 'high', detectedDateTime: '2026-11-19T10:00:00.000Z', signInId: 'x1', userPrincipalName: 'Bob@contoso.example' }),
+      det({ id: 'd-t2-bob-leak', detector: 'D8', severity: 'medium', detectedDateTime: '2026-11-19T09:00:00.000Z', userId: 'U-BOB', userPrincipalName: 'bob@contoso.example' }),
+    ]);
+    const listed = (await h.call('GET', t2, h.key('t2', 'global-admin'))).json<{ value: { userKey: string; riskLevel: string; contributing: { id: string }[] }[] }>();
+    expect(listed.value.map((u) => [u.userKey, u.riskLevel, u.contributing.map((c) => c.id)])).toEqual([['u-bob', 'high', ['d-t2-bob-leak', 'd-t2-bob']]]);
     const res = await h.call('POST', `${t2}/bob@contoso.example/state`, h.key('t2', 'global-admin'), { state: 'remediated' });
-    expect(res.json()).toMatchObject({ userKey: 'bob@contoso.example', to: 'remediated' });
+    expect(res.json()).toMatchObject({ userKey: 'u-bob', to: 'remediated' });
     expect((await h.call('GET', t2, h.key('t2', 'global-admin'))).json()).toMatchObject({ value: [] });
+    const one = await h.call('GET', `${t2}/bob@contoso.example`, h.key('t2', 'global-admin'));
+    expect(one.json()).toMatchObject({ userKey: 'u-bob', riskLevel: 'none', riskState: 'remediated', history: [{ to: 'remediated' }] });
   });
 
   it('an ignored detection (SPEC 5: gone for good) no longer makes its user risky', async () => {

@@ -83,7 +83,8 @@ export async function riskyUserRoutes(app: FastifyInstance, { deps, services }: 
     const to = new Date(end + 1).toISOString();
     const [detections, records] = await Promise.all([deps.store.detections.listDetections(tenant, { from, to }, { excludeIgnored: true }), d.riskyUsers.listRiskyUsers(tenant)]);
     const states = new Map(records.map((r) => [r.userKey, r]));
-    return { from, to, users: aggregateRiskyUsers(detections, states), states };
+    const idByUpn = await directoryIdsOf(deps, tenant, [...detections.filter((x) => x.userId === undefined).map((x) => x.userPrincipalName), ...states.keys()]);
+    return { from, to, users: aggregateRiskyUsers(detections, states, idByUpn), states };
   }
 
   app.get(
@@ -127,7 +128,7 @@ export async function riskyUserRoutes(app: FastifyInstance, { deps, services }: 
       const r = await compute(tenant, q.interval);
       const key = await userKeyOf(deps, tenant, upn);
       const found = r.users.find((u) => u.userKey === key.userKey || u.userPrincipalName.toLowerCase() === upn.toLowerCase());
-      const history = await detectDepsOf(deps).riskyUsers.riskHistory(tenant, found?.userKey ?? key.userKey);
+      const history = await historyOf(deps, tenant, [found?.userKey ?? key.userKey, key.userKey, upn.toLowerCase()]);
       if (found !== undefined) return { ...view(found), history };
       if (!key.inDirectory && history.length === 0) throw new ApiError(404, 'notFound', `no user '${upn}' in this tenant`);
       const state = r.states.get(key.userKey);
@@ -199,6 +200,28 @@ export async function riskyUserRoutes(app: FastifyInstance, { deps, services }: 
       throw new ApiError(501, 'connectorNotConfigured', `no IdP connector is configured for this tenant; ${body.action} must be done in the identity provider`);
     },
   );
+}
+
+/**
+ * Lower-case UPN -> lower-case directory id for the given UPNs (of detections
+ * without a user id, and risky-user state keys) that are directory users', so
+ * aggregateRiskyUsers can join them to the user's other detections.
+ */
+async function directoryIdsOf(deps: ApiDeps, tenant: TenantId, upns: ReadonlyArray<string | undefined>): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const wanted = new Set(upns.filter((u): u is string => u !== undefined && u.includes('@')).map((u) => u.toLowerCase()));
+  for (const upn of wanted) {
+    const user = await deps.store.control.findUserByUpn(tenant, upn);
+    if (user !== undefined) out.set(upn, user.id.toLowerCase());
+  }
+  return out;
+}
+
+/** A user's state changes under each of their keys (directory id, and the UPN a state was once recorded under), oldest first. */
+async function historyOf(deps: ApiDeps, tenant: TenantId, keys: readonly string[]): Promise<RiskStateChange[]> {
+  const all: RiskStateChange[] = [];
+  for (const k of new Set(keys)) all.push(...(await detectDepsOf(deps).riskyUsers.riskHistory(tenant, k)));
+  return all.sort((a, b) => a.at.localeCompare(b.at));
 }
 
 /** The key D7 uses for a user: directory id when known (lower case), else the UPN (lower case). */
