@@ -12,6 +12,7 @@ import { CLI_STREAM_TYPE, type CliHead } from '../api/routes/v1/operator.ts';
 import { readServerInfo } from '../api/server-info.ts';
 import { defaultDataDir } from '../config/config.ts';
 import { cliIo } from './io.ts';
+import { describeFetchError } from './cli-error.ts';
 
 /** Commands that never touch the data dir run locally even while a server runs. */
 const LOCAL_ONLY = new Set(['simulate', 'reports', 'help', 'start']);
@@ -130,7 +131,7 @@ export async function forwardToRunningServer(argv: readonly string[], program: C
     // Nothing listens: the server died and its lock went with it, so the command runs here, unless the
     // input was already being sent (it cannot be read twice).
     if (refusedConnection(err) && !stdin) return undefined;
-    io.stderr.write(`authlens: could not reach the server at ${info.url} that holds this data dir (${describeError(err)}); is it still running?\n`);
+    io.stderr.write(`authlens: could not reach the server at ${info.url} that holds this data dir (${describeFetchError(err)}); is it still running?\n`);
     return 1;
   }
   if (!res.ok || res.body === null) {
@@ -155,11 +156,6 @@ async function* withHead(head: CliHead, stdin: AsyncIterable<Buffer | string> | 
   for await (const c of stdin) yield typeof c === 'string' ? Buffer.from(c) : c;
 }
 
-function describeError(err: unknown): string {
-  const cause = (err as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause;
-  if (typeof cause?.code === 'string') return cause.code;
-  return err instanceof Error ? err.message : String(err);
-}
 
 /** Writes the server's output frames as they arrive; the exit code, or undefined when the answer broke off. */
 export async function relayFrames(

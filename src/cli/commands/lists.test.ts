@@ -1,5 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import { runCliCaptured } from '../main.ts';
@@ -77,6 +78,16 @@ describe('authlens lists', () => {
     const removed = await withSharedRuntime(rt, () => cli('lists', 'remove', '--tenant', 'acme', '--name', 'tor'));
     expect(removed.stdout).toBe('removed tor\n');
     expect(catalog.registry.lookup('acme', '185.220.101.1')).toEqual([]);
+  });
+
+  it("a download that cannot connect says why, not undici's bare 'fetch failed'", async () => {
+    // A port that was just free: nothing listens there.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const r = await cli('lists', 'add', '--global', '--category', 'botnet', '--name', 'x', `http://127.0.0.1:${port}/list.txt`);
+    expect([r.exitCode, r.stderr]).toEqual([1, 'authlens: download failed: ECONNREFUSED\n']);
   });
 
   it.each([

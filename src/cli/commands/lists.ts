@@ -12,9 +12,9 @@ import { IP_CATEGORIES, type IpCategory } from '../../schema/enrichment.ts';
 import { TenantId } from '../../schema/tenants.ts';
 import { Compile } from 'typebox/compile';
 import { IP_LIST_FORMATS, type IpListFormat } from '../../enrich/ip-lists/formats.ts';
-import { CatalogError, isUrl, openIpListCatalog, type IndexEntry, type IpListCatalog } from '../../enrich/ip-lists/catalog.ts';
+import { CatalogError, FETCH_TIMEOUT_MS, isUrl, openIpListCatalog, type IndexEntry, type IpListCatalog } from '../../enrich/ip-lists/catalog.ts';
 import type { ListScope } from '../../enrich/ip-lists/registry.ts';
-import { CliError } from '../cli-error.ts';
+import { CliError, describeFetchError } from '../cli-error.ts';
 import { globalOptions } from '../global-options.ts';
 import { cliIo } from '../io.ts';
 import { readableFileSize, userPath } from '../input-files.ts';
@@ -85,7 +85,8 @@ async function guarded<T>(fn: () => Promise<T>): Promise<T> {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES')
       throw new CliError((e as Error).message);
-    if (e instanceof TypeError && /fetch/i.test(e.message)) throw new CliError(`download failed: ${e.message}`);
+    if (e instanceof TypeError && /fetch/i.test(e.message)) throw new CliError(`download failed: ${describeFetchError(e)}`);
+    if (e instanceof Error && e.name === 'TimeoutError') throw new CliError(`download failed: no answer within ${FETCH_TIMEOUT_MS / 1000} s`);
     throw e;
   }
 }

@@ -106,7 +106,7 @@ async function writeAtomic(file: string, text: string): Promise<void> {
 export class CatalogError extends Error {}
 
 /** How long a download may take before it is abandoned. */
-const FETCH_TIMEOUT_MS = 120_000;
+export const FETCH_TIMEOUT_MS = 120_000;
 /** A lock older than this was left by a crashed writer. */
 const STALE_LOCK_MS = 30_000;
 
