@@ -28,7 +28,7 @@ const view = (d: Detection, level: string, state: string | null) => ({
 
 beforeAll(async () => {
   store = await openDuckDbStore({ path: ':memory:' });
-  h = await createHarness(store, createDetectStores(store.db));
+  h = await createHarness(store, createDetectStores(store.db), { reports: createReportQueries(store.db) });
   await store.detections.appendDetections('t1', [BOB_D3, ALICE_BF, ALICE_LOGONLY, ALICE_OLD, CAROL_D1]);
 });
 afterAll(async () => {
@@ -132,6 +132,23 @@ describe('risky users routes', () => {
     expect(await createReportQueries(store.db).ignoreDetection('t2', dave.id, 'alice@contoso.example', HARNESS_NOW, audit)).toBe(true);
     expect((await h.call('GET', `${t2}?level=high`, h.key('t2', 'reports-reader'))).json()).toMatchObject({ value: [] });
     expect((await h.call('GET', `${t2}/dave@fabrikam.example`, h.key('t2', 'reports-reader'))).statusCode).toBe(404);
+  });
+
+  it('a suppression (user, IP, CIDR, detector) hides its detections from the risk, as from the anomaly reports', async () => {
+    const t2 = '/api/v1/tenants/t2/risky-users';
+    await store.detections.appendDetections('t2', [
+      det({ id: 'd-t2-erin', detector: 'D3', severity: 'high', detectedDateTime: '2026-11-19T12:00:00.000Z', signInId: 'x3', userPrincipalName: 'erin@fabrikam.example', ipAddress: '203.0.113.9' }),
+    ]);
+    const erin = async (): Promise<string[]> =>
+      (await h.call('GET', t2, h.key('t2', 'reports-reader'))).json<{ value: { userPrincipalName: string }[] }>().value.map((u) => u.userPrincipalName).filter((u) => u.startsWith('erin'));
+    expect(await erin()).toEqual(['erin@fabrikam.example']);
+    const sup = await h.call('POST', '/api/v1/tenants/t2/suppressions', h.key('t2', 'security-admin'), { items: [{ kind: 'cidr', value: '203.0.113.0/24' }], reason: 'our pentest' });
+    expect(sup.statusCode).toBe(201);
+    expect(await erin()).toEqual([]);
+    const id = sup.json<{ value: { id: string }[] }>().value[0]?.id ?? '';
+    expect((await h.call('DELETE', `/api/v1/tenants/t2/suppressions/${id}`, h.key('t2', 'security-admin'))).statusCode).toBe(204);
+    expect(await erin()).toEqual(['erin@fabrikam.example']);
+    await h.call('POST', `${t2}/erin@fabrikam.example/state`, h.key('t2', 'security-admin'), { state: 'dismissed' });
   });
 
   it("another tenant's risky users are its own", async () => {

@@ -13,6 +13,7 @@ import { TenantId } from '../../../schema/tenants.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { ApiError } from '../../errors.ts';
 import { editionPhrase, riskApisAvailable } from '../../../reports/editions.ts';
+import { isSuppressed } from '../../../notify/notifier.ts';
 import type { RouteOptionsOf } from '../../services.ts';
 import { ALL_ROLES, TenantParams } from './common.ts';
 import { actorOf, detectDepsOf, SETTINGS_ROLES } from './detection-settings.ts';
@@ -81,7 +82,13 @@ export async function riskyUserRoutes(app: FastifyInstance, { deps, services }: 
     const end = now().getTime();
     const from = new Date(end - days * DAY_MS).toISOString();
     const to = new Date(end + 1).toISOString();
-    const [detections, records] = await Promise.all([deps.store.detections.listDetections(tenant, { from, to }, { excludeIgnored: true }), d.riskyUsers.listRiskyUsers(tenant)]);
+    const [stored, records, sups] = await Promise.all([
+      deps.store.detections.listDetections(tenant, { from, to }, { excludeIgnored: true }),
+      d.riskyUsers.listRiskyUsers(tenant),
+      deps.reports?.listSuppressions(tenant) ?? [],
+    ]);
+    // As the anomaly reports hide them (ASN and country need the sign-in's enrichment: the reports only).
+    const detections = stored.filter((x) => !isSuppressed(x, sups, new Date(end).toISOString()));
     const states = new Map(records.map((r) => [r.userKey, r]));
     const idByUpn = await directoryIdsOf(deps, tenant, [...detections.filter((x) => x.userId === undefined).map((x) => x.userPrincipalName), ...states.keys()]);
     return { from, to, users: aggregateRiskyUsers(detections, states, idByUpn), states };
