@@ -9,6 +9,7 @@ import type {
   ReportEdition,
   ReportFilterName,
   ReportId,
+  ReportRow,
   ReportSection,
 } from '../schema/reports.ts';
 
@@ -418,6 +419,27 @@ const BY_ID = new Map<string, ReportDefinition>(REPORT_CATALOG.map((r) => [r.id,
 
 export function findReport(id: string): ReportDefinition | undefined {
   return BY_ID.get(id);
+}
+
+/**
+ * A row for a JSON answer (API, NDJSON export, `report --format json`): the
+ * report's json columns (evidence, contributing detections) as JSON values,
+ * not as JSON text inside a string; CSV keeps the text.
+ */
+export function withJsonValues(report: string, row: ReportRow): Record<string, unknown> {
+  const json = findReport(report)?.columns.filter((c) => c.type === 'json') ?? [];
+  if (json.length === 0) return row;
+  const out: Record<string, unknown> = { ...row };
+  for (const c of json) {
+    const v = row[c.name];
+    if (typeof v !== 'string') continue;
+    try {
+      out[c.name] = JSON.parse(v) as unknown;
+    } catch {
+      // Not JSON after all: leave the text as stored.
+    }
+  }
+  return out;
 }
 
 /** SPEC 10: `reports --json` prints exactly these four keys. */

@@ -147,6 +147,16 @@ describe('the seed’s limits', () => {
     );
   });
 
+  it('the NDJSON export carries evidence and contributing detections as JSON values, as the API answers do', async () => {
+    for (const [report, column] of [['signins-from-unknown-sources', 'evidence'], ['users-with-anomalous-signin-activity', 'detections']] as const) {
+      const nd = await service.export({ tenant: 't1', report, interval: '30d' }, 'ndjson');
+      if (!nd.ok) throw new Error(nd.message);
+      const rows = (await collect(nd.body)).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(rows.length, report).toBeGreaterThan(0);
+      for (const r of rows) expect(typeof r[column], report).toBe('object');
+    }
+  });
+
   it('exports everything as CSV, NDJSON and Parquet', async () => {
     const csv = await service.export({ tenant: 'big', report: 'audit', interval: '24h' }, 'csv');
     if (!csv.ok) throw new Error(csv.message);

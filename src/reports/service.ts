@@ -13,7 +13,7 @@ import type { ReportEdition, ReportFilters, ReportId, ReportRow, ReportSection }
 import { REPORT_FILTER_NAMES } from '../schema/reports.ts';
 import type { Tenant } from '../schema/tenants.ts';
 import type { ControlStore, ReportQueries, ReportQuerySpec, TimeRange } from '../store/ports.ts';
-import { DEFAULT_NOISE_CLIENTS, findReport, REPORT_CATALOG, type ReportColumn, type ReportDefinition } from './catalog.ts';
+import { DEFAULT_NOISE_CLIENTS, findReport, REPORT_CATALOG, withJsonValues, type ReportColumn, type ReportDefinition } from './catalog.ts';
 import { lockedMessage, REPORTING_NOT_ENABLED, reportAvailable, reportingEnabled } from './editions.ts';
 import { csvChunks, csvChunksFromText, ndjsonChunks, zipOneFile, type CsvOptions } from './export/encode.ts';
 import { resolveRange } from './interval.ts';
@@ -239,7 +239,7 @@ export function createReportService(deps: ReportServiceDeps) {
         return { ok: true, fileName: `${base}.csv`, contentType: 'text/csv; charset=utf-8', body };
       }
       if (format === 'ndjson') {
-        return { ok: true, fileName: `${base}.ndjson`, contentType: 'application/x-ndjson', body: ndjsonChunks(deps.queries.stream(p.tenant.id, p.spec)) };
+        return { ok: true, fileName: `${base}.ndjson`, contentType: 'application/x-ndjson', body: ndjsonChunks(deps.queries.stream(p.tenant.id, p.spec), (row) => withJsonValues(p.def.id, row)) };
       }
       const file = path.join(tmpdir(), `authlens-${randomUUID()}.parquet`);
       await deps.queries.exportParquet(p.tenant.id, p.spec, file);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDuckDbStore } from '../../store/duckdb/open.ts';
-import { FIXTURE_EVENTS, FIXTURE_SIGNINS } from '../../store/duckdb/report-queries-fixture.ts';
+import { FIXTURE_DETECTIONS, FIXTURE_EVENTS, FIXTURE_SIGNINS } from '../../store/duckdb/report-queries-fixture.ts';
 import { runCliCaptured } from '../main.ts';
 
 // Reports need only the store: skip the GeoIP databases the full runtime loads.
@@ -19,6 +19,7 @@ beforeAll(async () => {
   await store.control.createTenant({ id: 't1', name: 't1', ...base });
   await store.control.createTenant({ id: 'free', name: 'free', ...base, edition: 'free' });
   await store.events.appendEvents('t1', [...FIXTURE_SIGNINS, ...FIXTURE_EVENTS]);
+  await store.detections.appendDetections('t1', FIXTURE_DETECTIONS);
   await store.close();
 });
 afterAll(async () => {
@@ -45,6 +46,12 @@ describe('authlens reports / report', () => {
     const r = await cli('report', 'user-activity', '--tenant', 't1', '--user', 'alice@contoso.example', '--format', 'json', ...RANGE);
     expect(r.exitCode).toBe(0);
     expect((JSON.parse(r.stdout) as { signInId: string }[]).map((x) => x.signInId)).toEqual(['s1', 's2']);
+  });
+
+  it('report --format json carries evidence as a JSON value (machine-readable), not JSON text in a string', async () => {
+    const r = await cli('report', 'signins-from-unknown-sources', '--tenant', 't1', '--format', 'json', ...RANGE);
+    expect(r.exitCode).toBe(0);
+    expect((JSON.parse(r.stdout) as { detectionId: string; evidence: unknown }[]).map((x) => [x.detectionId, x.evidence])).toEqual([['det-d1', { list: 'tor-exits' }]]);
   });
 
   it('report prints a table and says how many rows', async () => {

@@ -6,7 +6,7 @@
  */
 import { once } from 'node:events';
 import type { Command } from 'commander';
-import { findReport } from '../../reports/catalog.ts';
+import { findReport, withJsonValues } from '../../reports/catalog.ts';
 import { createReportService, type ReportFailure, type ReportRunRequest } from '../../reports/service.ts';
 import type { ReportRow } from '../../schema/reports.ts';
 import { CliError } from '../cli-error.ts';
@@ -120,7 +120,7 @@ export function register(program: Command): void {
             for await (const batch of queries.stream(p.tenant.id, p.spec)) {
               let text = '';
               for (const row of batch) {
-                text += `${first ? '' : ','}\n${JSON.stringify(row)}`;
+                text += `${first ? '' : ','}\n${JSON.stringify(withJsonValues(def.id, row))}`;
                 first = false;
               }
               await write(text);

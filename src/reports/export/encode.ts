@@ -31,10 +31,14 @@ export async function* csvChunksFromText(text: AsyncIterable<string>, opts: CsvO
   if (last !== undefined) yield encoder.encode(csvLine([last]));
 }
 
-export async function* ndjsonChunks(batches: AsyncIterable<readonly ReportRow[]>): AsyncIterable<Uint8Array> {
+/** One JSON object a line; `shape` turns a row into its JSON form (json columns as values: catalog.ts withJsonValues). */
+export async function* ndjsonChunks(
+  batches: AsyncIterable<readonly ReportRow[]>,
+  shape: (row: ReportRow) => unknown = (row) => row,
+): AsyncIterable<Uint8Array> {
   for await (const batch of batches) {
     let text = '';
-    for (const row of batch) text += JSON.stringify(row) + '\n';
+    for (const row of batch) text += JSON.stringify(shape(row)) + '\n';
     if (text !== '') yield encoder.encode(text);
   }
 }

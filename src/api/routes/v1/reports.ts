@@ -15,25 +15,7 @@ import { ApiError } from '../../errors.ts';
 import { principalOf, type Principal } from '../../principal.ts';
 import type { RouteOptionsOf } from '../../services.ts';
 import { ALL_ROLES, TenantParams } from './common.ts';
-import { findReport } from '../../../reports/catalog.ts';
-import type { ReportRow } from '../../../schema/reports.ts';
-
-/** JSON answers carry json columns (evidence...) as values, not as JSON text inside a string; CSV keeps the text. */
-function withJsonValues(report: string, row: ReportRow): Record<string, unknown> {
-  const json = findReport(report)?.columns.filter((c) => c.type === 'json') ?? [];
-  if (json.length === 0) return row;
-  const out: Record<string, unknown> = { ...row };
-  for (const c of json) {
-    const v = row[c.name];
-    if (typeof v !== 'string') continue;
-    try {
-      out[c.name] = JSON.parse(v) as unknown;
-    } catch {
-      // Not JSON after all: leave the text as stored.
-    }
-  }
-  return out;
-}
+import { withJsonValues } from '../../../reports/catalog.ts';
 
 const ReportParams = Type.Object({ tenant: TenantId, report: Type.String({ minLength: 1, maxLength: 64 }) });
 type ReportParams = Static<typeof ReportParams>;
