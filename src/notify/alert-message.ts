@@ -5,6 +5,7 @@
  * users' details, and mailboxes are forwarded; the portal has the rest.
  */
 import { SEVERITIES, type Detection, type DetectorId, type Severity } from '../schema/detections.ts';
+import { REPORT_DETECTORS, type ReportId } from '../schema/reports.ts';
 
 export const TOP_ROWS = 20;
 /** Rows a webhook event carries at most: an attack's thousands would make bodies receivers refuse. */
@@ -22,6 +23,16 @@ const DETECTOR_TITLES: Readonly<Record<DetectorId, string>> = {
   'mfa-fatigue': 'MFA fatigue',
   'brute-force': 'Brute force against one user',
 };
+
+/**
+ * Where the admin finds a detector's rows in the portal: its anomaly report
+ * (REPORT_DETECTORS); MFA fatigue and brute force have no report of their
+ * own and show, per user, in "Users with anomalous sign in activity".
+ */
+function reportOf(detector: DetectorId): ReportId {
+  const own = (Object.entries(REPORT_DETECTORS) as [ReportId, readonly string[]][]).find(([, ds]) => ds.includes(detector));
+  return own?.[0] ?? 'users-with-anomalous-signin-activity';
+}
 
 export interface AlertSummary {
   readonly tenant: string;
@@ -61,7 +72,7 @@ export function alertEmail(s: AlertSummary, tenantName: string): { subject: stri
     `By severity: high ${s.bySeverity.high}, medium ${s.bySeverity.medium}, low ${s.bySeverity.low}.`,
     '',
     'By detector:',
-    ...s.byDetector.map((d) => `  ${d.detector}  ${d.title}: ${d.count}`),
+    ...s.byDetector.map((d) => `  ${d.detector}  ${d.title}: ${d.count}  (report ${reportOf(d.detector)})`),
     '',
     s.total > s.top.length ? `The ${s.top.length} most severe (newest first):` : 'Detections:',
     ...s.top.map(
@@ -70,7 +81,7 @@ export function alertEmail(s: AlertSummary, tenantName: string): { subject: stri
         (d.signInId !== undefined ? `  sign-in ${oneLine(d.signInId)}` : ''),
     ),
     '',
-    'Open the anomaly reports in the authlens portal for evidence, and to ignore or suppress.',
+    'Open those reports in the authlens portal for the evidence, and to ignore or suppress.',
     'You receive this because you are a global or security administrator of this directory, or were added as a recipient.',
   ];
   return { subject, text: lines.join('\n') + '\n' };

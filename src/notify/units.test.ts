@@ -117,6 +117,14 @@ describe('alert message', () => {
     expect(alertEmail(summarizeAlert('acme', [det('x', { severity: 'medium' })]), 'Acme').subject).toBe('[authlens] 1 new medium-severity detection in Acme');
   });
 
+  it('says in which report each detector is found: MFA fatigue and brute force, which have none of their own, per user', () => {
+    const s = summarizeAlert('acme', [det('a', { detector: 'mfa-fatigue' }), det('b', { detector: 'brute-force' }), det('c', { detector: 'D3' })]);
+    const text = alertEmail(s, 'Acme').text;
+    expect(text).toContain('  mfa-fatigue  MFA fatigue: 1  (report users-with-anomalous-signin-activity)\n');
+    expect(text).toContain('  brute-force  Brute force against one user: 1  (report users-with-anomalous-signin-activity)\n');
+    expect(text).toContain('  D3  Sign-ins from multiple geographies: 1  (report signins-from-multiple-geographies)\n');
+  });
+
   it('caps the rows of a webhook event, keeping the most severe and saying how many were left out', () => {
     const all = Array.from({ length: MAX_EVENT_ROWS + 7 }, (_, i) => det(`d${i}`, { severity: i < 3 ? 'high' : 'low' }));
     const data = alertEventData(summarizeAlert('acme', all), all) as { total: number; omitted: number; detections: { id: string; severity: string }[] };
