@@ -44,7 +44,8 @@ export function riskUserKey(d: Pick<Detection, 'userId' | 'userPrincipalName'>):
   return (d.userId ?? d.userPrincipalName)?.toLowerCase();
 }
 
-function contributes(d: Detection): boolean {
+/** Whether a detection counts toward its user's risk (log-only, D7 itself and targets of an attack that failed do not). */
+export function contributes(d: Detection): boolean {
   if (d.logOnly || d.detector === 'D7') return false;
   if ((d.detector === 'D4' || d.detector === 'D1' || d.detector === 'D5') && d.evidence.outcome !== undefined && d.evidence.outcome !== 'success') return false;
   return true;

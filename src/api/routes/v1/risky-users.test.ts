@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Detection } from '../../../schema/detections.ts';
 import { createDetectStores } from '../../../store/duckdb/detect-stores.ts';
 import { openDuckDbStore, type DuckDbStore } from '../../../store/duckdb/open.ts';
@@ -149,6 +149,20 @@ describe('risky users routes', () => {
     expect((await h.call('DELETE', `/api/v1/tenants/t2/suppressions/${id}`, h.key('t2', 'security-admin'))).statusCode).toBe(204);
     expect(await erin()).toEqual(['erin@fabrikam.example']);
     await h.call('POST', `${t2}/erin@fabrikam.example/state`, h.key('t2', 'security-admin'), { state: 'dismissed' });
+  });
+
+  it("a spray's failed targets (UPN only) cost no directory lookup", async () => {
+    const targets = Array.from({ length: 40 }, (_, i) =>
+      det({ id: `d-t2-spray-${i}`, detector: 'D4', severity: 'medium', detectedDateTime: '2026-11-19T13:00:00.000Z', signInId: `sp${i}`, userPrincipalName: `target${i}@fabrikam.example`, evidence: { reason: 'passwordSpray', outcome: 'credentialFailure' } }),
+    );
+    await store.detections.appendDetections('t2', targets);
+    const lookups = vi.spyOn(store.control, 'findUserByUpn');
+    try {
+      expect((await h.call('GET', '/api/v1/tenants/t2/risky-users', h.key('t2', 'reports-reader'))).statusCode).toBe(200);
+      expect(lookups.mock.calls.filter(([, upn]) => upn.startsWith('target'))).toEqual([]);
+    } finally {
+      lookups.mockRestore();
+    }
   });
 
   it("another tenant's risky users are its own", async () => {

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { aggregateRiskyUsers, type RiskyUser } from '../../../detect/risk/risky-users.ts';
+import { aggregateRiskyUsers, contributes, type RiskyUser } from '../../../detect/risk/risky-users.ts';
 import { DetectorId, Severity } from '../../../schema/detections.ts';
 import { RiskLevel, RiskState, RiskStateChange, type RiskyUserRecord } from '../../../schema/risk.ts';
 import { TenantId } from '../../../schema/tenants.ts';
@@ -90,7 +90,8 @@ export async function riskyUserRoutes(app: FastifyInstance, { deps, services }: 
     // As the anomaly reports hide them (ASN and country need the sign-in's enrichment: the reports only).
     const detections = stored.filter((x) => !isSuppressed(x, sups, new Date(end).toISOString()));
     const states = new Map(records.map((r) => [r.userKey, r]));
-    const idByUpn = await directoryIdsOf(deps, tenant, [...detections.filter((x) => x.userId === undefined).map((x) => x.userPrincipalName), ...states.keys()]);
+    // Only contributing detections can list a user: a spray's thousands of failed targets cost no lookup.
+    const idByUpn = await directoryIdsOf(deps, tenant, [...detections.filter((x) => x.userId === undefined && contributes(x)).map((x) => x.userPrincipalName), ...states.keys()]);
     return { from, to, users: aggregateRiskyUsers(detections, states, idByUpn), states };
   }
 
