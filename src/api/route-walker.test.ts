@@ -153,6 +153,15 @@ describe('route walker', () => {
     }
   });
 
+  it.each([
+    ['/api/v1/tenants/{tenant}/events', ['application/json', 'application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines', 'text/plain']],
+    ['/api/v1/tenants/{tenant}/leaks', ['text/csv', 'application/x-ndjson', 'application/ndjson', 'text/plain']],
+    ['/api/v1/tenants/{tenant}/lists', ['application/json', 'text/plain']],
+  ])('documents the content types POST %s takes (a generated client must not send JSON where CSV is wanted)', async (path, types) => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json<{ paths: Record<string, { post?: { requestBody?: { content?: Record<string, unknown> } } }> }>();
+    expect(Object.keys(doc.paths[path]?.post?.requestBody?.content ?? {})).toEqual(types);
+  });
+
   it('serves the browsable docs UI', async () => {
     const res = await t.app.inject({ method: 'GET', url: `${DOCS_PREFIX}/` });
     expect(res.statusCode).toBe(200);

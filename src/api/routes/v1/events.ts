@@ -92,6 +92,7 @@ export async function eventRoutes(app: FastifyInstance, { deps, services }: Rout
         params: TenantParams,
         querystring: EventsQuery,
         body: Type.Unknown({ description: 'JSON array or NDJSON of events in any supported format' }),
+        consumes: INGEST_CONTENT_TYPES,
         response: { 200: IngestSummary },
       },
     },

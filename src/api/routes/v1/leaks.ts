@@ -74,6 +74,8 @@ export async function leakRoutes(app: FastifyInstance, { deps }: RouteOptionsOf)
         tags: ['detections'],
         params: TenantParams,
         body: Type.String({ description: 'the feed' }),
+        // The OpenAPI document's request content types (Fastify's default text/plain parser takes the rest).
+        consumes: [...FEED_CONTENT_TYPES, 'text/plain'],
         response: { 200: ImportResponse },
       },
     },

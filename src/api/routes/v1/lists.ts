@@ -176,6 +176,7 @@ export async function listRoutes(app: FastifyInstance, { deps }: RouteOptionsOf)
         params: TenantParams,
         querystring: AddQuery,
         body: Type.Union([AddJson, Type.String({ description: 'the list itself (text/plain)' })]),
+        consumes: ['application/json', 'text/plain'],
         response: { 201: AddResponse },
       },
     },
