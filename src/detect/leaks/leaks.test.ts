@@ -40,6 +40,16 @@ describe('parseLeaks', () => {
     ]);
   });
 
+  it.each([
+    ['semicolons', 'email;sha1\nana@x.example;' + 'A'.repeat(40) + '\nbob@x.example;' + 'B'.repeat(40) + '\n', 'email;sha1'],
+    ['no header row', 'ana@x.example,' + 'A'.repeat(40) + '\nbob@x.example,' + 'B'.repeat(40) + '\n', 'ana@x.example, ' + 'a'.repeat(40)],
+  ])('a CSV whose header names no account column (%s) is one clear rejection, not one per row', (_name, csv, found) => {
+    expect(parseLeaks(csv, AT)).toEqual({
+      records: [],
+      rejected: [{ line: 1, field: '', reason: `the header row has no email, upn, username column (it has: ${found}); the first line must name the columns, separated by commas` }],
+    });
+  });
+
   it('never throws on arbitrary input (property)', () => {
     fc.assert(fc.property(fc.string(), (s) => {
       const r = parseLeaks(s, AT);

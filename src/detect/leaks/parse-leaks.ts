@@ -27,8 +27,11 @@ function pick(row: Record<string, unknown>, names: readonly string[]): { name: s
   return undefined;
 }
 
+/** The columns or keys that name the account, in order of preference. */
+const ACCOUNT_COLUMNS: readonly string[] = ['email', 'upn', 'username'];
+
 function toRecord(row: Record<string, unknown>, line: number, importedAt: string): LeakedCredential | LeakRejection {
-  const account = pick(row, ['email', 'upn', 'username']);
+  const account = pick(row, ACCOUNT_COLUMNS);
   if (account === undefined) return { line, field: 'email', reason: 'no account: one of email, upn, username is required' };
   if (typeof account.value !== 'string' || account.value.trim() === '' || account.value.length > 512) {
     return { line, field: account.name, reason: 'must be a non-empty string of at most 512 characters' };
@@ -91,9 +94,10 @@ export function parseLeaks(text: string, importedAt: string): ParsedLeaks {
     return { records, rejected };
   }
   let rows: { record: Record<string, string>; info: { lines: number } }[];
+  let header: string[] = [];
   try {
     rows = parse(body, {
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      columns: (names: string[]) => (header = names.map((h) => h.trim().toLowerCase())),
       skip_empty_lines: true,
       relax_column_count: true,
       info: true,
@@ -101,6 +105,11 @@ export function parseLeaks(text: string, importedAt: string): ParsedLeaks {
   } catch (err) {
     const line = typeof (err as { lines?: unknown }).lines === 'number' ? (err as { lines: number }).lines : 1;
     return { records, rejected: [{ line, field: '', reason: `CSV: ${err instanceof Error ? err.message : String(err)}` }] };
+  }
+  // A header without an account column (another separator, no header row at all) would reject every row for the same reason.
+  if (header.length > 0 && !header.some((h) => ACCOUNT_COLUMNS.includes(h))) {
+    const shown = header.join(', ').slice(0, 200);
+    return { records, rejected: [{ line: 1, field: '', reason: `the header row has no ${ACCOUNT_COLUMNS.join(', ')} column (it has: ${shown}); the first line must name the columns, separated by commas` }] };
   }
   for (const { record, info } of rows) {
     const r = toRecord(record, info.lines, importedAt);
