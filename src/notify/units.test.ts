@@ -10,7 +10,7 @@ import { signBody, verifySignature } from './cloud-events.ts';
 import { alertEmail, alertEventData, MAX_EVENT_ROWS, summarizeAlert, TOP_ROWS } from './alert-message.ts';
 import { NotifySettings, severityAtLeast } from './settings.ts';
 import { isSuppressed } from './notifier.ts';
-import { webhookUrlProblem } from './webhook.ts';
+import { isLinkLocal, postWebhook, webhookUrlProblem } from './webhook.ts';
 import { loadConfig } from '../config/config.ts';
 
 const det = (id: string, over: Partial<Detection> = {}): Detection => ({
@@ -206,12 +206,39 @@ describe('webhook URLs', () => {
     expect(webhookUrlProblem(url)).toBe(problem);
   });
 
-  it.each(['http://127.0.0.1:9000/', 'http://localhost/x', 'http://169.254.169.254/latest/meta-data', 'https://[::1]/', 'https://10.1.2.3/', 'http://[fd00::1]/'])(
+  it.each(['http://127.0.0.1:9000/', 'http://localhost/x', 'https://[::1]/', 'https://10.1.2.3/', 'http://[fd00::1]/'])(
     '%s is refused when only public hosts are allowed',
     (url) => {
       expect(webhookUrlProblem(url, 'public')).toMatch(/webhooks go to public addresses only/);
     },
   );
+
+  it.each(['http://169.254.169.254/latest/meta-data/iam/', 'http://[fe80::1]/', 'http://[::ffff:169.254.169.254]/', 'http://[febf::a]/x'])(
+    '%s (link-local: cloud metadata) is refused even when the operator allows private hosts',
+    (url) => {
+      expect(webhookUrlProblem(url, 'any')).toMatch(/link-local addresses .* are never a webhook/);
+    },
+  );
+
+  it('tells link-local addresses from their neighbours', () => {
+    expect(['169.254.0.1', '169.253.255.255', '169.255.0.1', 'fe80::1', 'fec0::1', 'fe7f::1', '::ffff:169.254.1.1', 'not an ip'].map(isLinkLocal)).toEqual([
+      true, false, false, true, false, false, true, false,
+    ]);
+  });
+
+  it('refuses at delivery a name that resolves to a link-local address, even when private hosts are allowed', async () => {
+    let fetched = false;
+    const out = await postWebhook('http://[fe80::2]:8080/hook', 'secret', '{}', {
+      deliveryId: 'd1',
+      hosts: 'any',
+      fetch: async () => {
+        fetched = true;
+        return new Response('');
+      },
+    });
+    expect(fetched).toBe(false);
+    expect(out).toMatchObject({ ok: false, permanent: true, reason: expect.stringContaining('link-local') });
+  });
 
   it('a public literal address or a name passes the creation check', () => {
     expect(webhookUrlProblem('https://8.8.8.8/hook', 'public')).toBeUndefined();

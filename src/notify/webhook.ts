@@ -2,6 +2,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { classifyIp } from '../enrich/ip-scope.ts';
+import { parseIp } from '../schema/ip.ts';
 import { reasonText, type AttemptOutcome } from './attempt.ts';
 import { SIGNATURE_HEADER, signBody } from './cloud-events.ts';
 
@@ -11,6 +12,15 @@ export const WEBHOOK_TIMEOUT_MS = 10_000;
 export type WebhookHosts = 'public' | 'any';
 
 const PRIVATE_HINT = 'webhooks go to public addresses only (the operator may allow private ones with AUTHLENS_WEBHOOK_ALLOW_PRIVATE=1)';
+const LINK_LOCAL_HINT = 'link-local addresses (where clouds serve instance metadata and credentials) are never a webhook, even with AUTHLENS_WEBHOOK_ALLOW_PRIVATE=1';
+
+/** 169.254.0.0/16 and fe80::/10, IPv4-mapped forms included: 169.254.169.254 answers with a cloud instance's credentials. */
+export function isLinkLocal(address: string): boolean {
+  const p = parseIp(address);
+  if (p === undefined) return false;
+  if (p.version === 4) return p.canonical.startsWith('169.254.');
+  return /^fe[89ab][0-9a-f]:/.test(p.canonical);
+}
 
 /**
  * Only http(s) URLs without credentials in them (the secret is what
@@ -26,8 +36,9 @@ export function webhookUrlProblem(raw: string, hosts: WebhookHosts = 'any'): str
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') return 'only http and https URLs are allowed';
   if (u.username !== '' || u.password !== '') return 'credentials in the URL are not allowed; the signature authenticates the sender';
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  if (isLinkLocal(host)) return `${u.hostname}: ${LINK_LOCAL_HINT}`;
   if (hosts === 'public') {
-    const host = u.hostname.replace(/^\[|\]$/g, '');
     if (host === 'localhost' || host.endsWith('.localhost') || (isIP(host) !== 0 && classifyIp(host) !== 'public')) return `${u.hostname}: ${PRIVATE_HINT}`;
   }
   return undefined;
@@ -38,11 +49,14 @@ export function webhookUrlProblem(raw: string, hosts: WebhookHosts = 'any'): str
  * server reach its own network (cloud metadata, admin ports) and read the
  * answer back through the stored reason. Undefined when it may go.
  */
-async function hostRefusal(url: URL): Promise<AttemptOutcome | undefined> {
+async function hostRefusal(url: URL, hosts: WebhookHosts): Promise<AttemptOutcome | undefined> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const addresses = isIP(host) !== 0 ? [host] : (await lookup(host, { all: true, verbatim: true }).catch(() => [])).map((a) => a.address);
   if (addresses.length === 0) return { ok: false, permanent: false, reason: `cannot resolve ${url.hostname}` };
-  if (addresses.some((a) => classifyIp(a) !== 'public')) return { ok: false, permanent: true, reason: `${url.hostname} is not a public address; ${PRIVATE_HINT}` };
+  if (addresses.some(isLinkLocal)) return { ok: false, permanent: true, reason: `${url.hostname} is a link-local address; ${LINK_LOCAL_HINT}` };
+  if (hosts === 'public' && addresses.some((a) => classifyIp(a) !== 'public')) {
+    return { ok: false, permanent: true, reason: `${url.hostname} is not a public address; ${PRIVATE_HINT}` };
+  }
   return undefined;
 }
 
@@ -54,10 +68,8 @@ export async function postWebhook(
 ): Promise<AttemptOutcome> {
   const doFetch = opts.fetch ?? fetch;
   try {
-    if ((opts.hosts ?? 'public') === 'public') {
-      const refused = await hostRefusal(new URL(url));
-      if (refused !== undefined) return refused;
-    }
+    const refused = await hostRefusal(new URL(url), opts.hosts ?? 'public');
+    if (refused !== undefined) return refused;
     const res = await doFetch(url, {
       method: 'POST',
       headers: {
