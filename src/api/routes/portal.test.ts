@@ -23,6 +23,17 @@ describe('portal files', () => {
     }
   });
 
+  it('serves the map outlines from the pinned world-atlas package, and no other file of it', async () => {
+    t = await createTestApp();
+    const r = await t.app.inject({ method: 'GET', url: '/portal/data/countries-110m.json' });
+    expect([r.statusCode, r.headers['content-type']]).toEqual([200, 'application/json; charset=utf-8']);
+    const topo = JSON.parse(r.body) as { type: string; objects: Record<string, unknown> };
+    expect([topo.type, Object.keys(topo.objects).sort()]).toEqual(['Topology', ['countries', 'land']]);
+    for (const url of ['/portal/data/countries-10m.json', '/portal/data/land-110m.json', '/portal/data/package.json', '/portal/data/constructor', '/portal/data/..%2F..%2Fpackage.json']) {
+      expect([url, (await t.app.inject({ method: 'GET', url })).statusCode]).toEqual([url, 404]);
+    }
+  });
+
   it.each([
     '/portal/constructor',
     '/portal/toString',
