@@ -2,4 +2,7 @@
 // { id, title, roles?, render(container) }: `roles` limits who sees it in the
 // nav (the API checks roles on every call either way); render fills the page's
 // <section> and may be async.
-export const PAGES = [];
+import riskyUsers from './risky-users.js';
+import user from './user.js';
+
+export const PAGES = [riskyUsers, user];

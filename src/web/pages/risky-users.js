@@ -1,0 +1,250 @@
+// Risky users (SPEC 4 D7, SPEC 5 suspected-breach actions): the tenant's users
+// whose sign-ins set off detections, their level and state, the detections
+// behind it, and the state changes an admin may record.
+import { api, current, h, tenantPath, text } from '../lib.js';
+import {
+  DETECTOR_REPORTS,
+  DETECTOR_TITLES,
+  LEVEL_WORDS,
+  STATE_WORDS,
+  STATE_WRITERS,
+  evidenceText,
+  levelBadge,
+  refusal,
+  utc,
+} from './users-common.js';
+
+/** The state changes offered (SPEC 5: mark as compromised, remediated, dismissed). */
+const ACTIONS = [
+  { state: 'confirmedCompromised', label: 'Confirm compromised', hint: 'keeps the user at high risk' },
+  { state: 'remediated', label: 'Mark remediated', hint: 'clears the detections up to now' },
+  { state: 'dismissed', label: 'Dismiss', hint: 'clears the detections up to now' },
+];
+
+function select(name, label, options, value) {
+  return h(
+    'label',
+    {},
+    label,
+    h('select', { name }, ...options.map(([v, t]) => h('option', { value: v, selected: v === value ? true : undefined }, t))),
+  );
+}
+
+function userLink(upn) {
+  return h('a', { href: `#/page/user?upn=${encodeURIComponent(upn)}` }, upn);
+}
+
+/** "2 × Sign-in from an unknown source…" per detector, most first. */
+function detectorSummary(contributing) {
+  const counts = new Map();
+  for (const c of contributing) counts.set(c.detector, (counts.get(c.detector) || 0) + 1);
+  const list = h('ul', { class: 'plain' });
+  for (const [d, n] of [...counts].sort((a, b) => b[1] - a[1])) list.append(h('li', {}, `${n} × ${DETECTOR_TITLES[d] || d}`));
+  return list;
+}
+
+export default {
+  id: 'risky-users',
+  title: 'Risky users',
+  async render(container) {
+    const canChange = STATE_WRITERS.includes(current.session.role);
+    const form = h(
+      'form',
+      { class: 'controls', 'aria-label': 'Filter risky users' },
+      select('level', 'Risk level', [['', 'Any level'], ['high', 'High'], ['medium', 'Medium'], ['low', 'Low']], ''),
+      select('state', 'State', [['', 'Any state'], ...Object.entries(STATE_WORDS)], ''),
+      select('interval', 'Detections from', [['7d', 'Last 7 days'], ['30d', 'Last 30 days'], ['90d', 'Last 90 days']], '30d'),
+      h('button', { type: 'submit' }, 'Show'),
+    );
+    const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite', tabindex: '-1' });
+    const table = h('table', { class: 'risky-users' });
+    container.append(
+      h(
+        'p',
+        { class: 'muted' },
+        'Users whose sign-ins set off detections. The risk level comes from the detections of the chosen period; ',
+        canChange
+          ? 'open a user to see the detections and record what you found (confirm compromised, remediated, dismissed).'
+          : 'only global admins and security admins can change a user\u2019s state.',
+      ),
+      form,
+      status,
+      h('div', { class: 'table-wrap' }, table),
+    );
+
+    let run = 0;
+    async function load(note) {
+      const mine = ++run;
+      const data = new FormData(form);
+      const q = new URLSearchParams({ interval: String(data.get('interval') || '30d') });
+      for (const k of ['level', 'state']) if (data.get(k)) q.set(k, String(data.get(k)));
+      text(status, 'Loading…');
+      table.replaceChildren();
+      let answer;
+      try {
+        answer = await api(`${tenantPath('risky-users')}?${q}`);
+      } catch (err) {
+        if (mine === run) text(status, refusal(err, 'Risky users'));
+        return;
+      }
+      if (mine !== run) return;
+      const users = answer.value;
+      const head = h(
+        'tr',
+        {},
+        ...['User', 'Risk level', 'State', 'Last updated', 'Detections', 'Details'].map((t) => h('th', { scope: 'col' }, t)),
+      );
+      const body = h('tbody');
+      for (const u of users) {
+        const detailId = `risky-detail-${body.children.length / 2}`;
+        const detail = h('tr', { class: 'risky-detail', hidden: true, id: detailId });
+        const open = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false', 'aria-controls': detailId }, 'Show detections');
+        open.setAttribute('aria-label', `Show detections of ${u.userPrincipalName}`);
+        open.addEventListener('click', () => {
+          const opening = detail.hidden;
+          detail.hidden = !opening;
+          open.setAttribute('aria-expanded', String(opening));
+          open.textContent = opening ? 'Hide detections' : 'Show detections';
+          open.setAttribute('aria-label', `${opening ? 'Hide' : 'Show'} detections of ${u.userPrincipalName}`);
+          if (opening && !detail.dataset.filled) {
+            detail.dataset.filled = '1';
+            void fillDetail(detail, u);
+          }
+        });
+        body.append(
+          h(
+            'tr',
+            { class: `sev-${u.riskLevel}`, 'data-upn': u.userPrincipalName },
+            h('td', {}, userLink(u.userPrincipalName)),
+            h('td', {}, levelBadge(u.riskLevel)),
+            h('td', {}, u.riskState ? STATE_WORDS[u.riskState] || u.riskState : 'At risk'),
+            h('td', {}, utc(u.riskLastUpdatedDateTime)),
+            h('td', {}, detectorSummary(u.contributing)),
+            h('td', {}, open),
+          ),
+          detail,
+        );
+      }
+      table.replaceChildren(h('thead', {}, head), body);
+      const filters = [];
+      if (q.get('level')) filters.push(`level ${LEVEL_WORDS[q.get('level')]}`);
+      if (q.get('state')) filters.push(`state ${STATE_WORDS[q.get('state')]}`);
+      const summary =
+        users.length === 0
+          ? `No risky users${filters.length ? ` with ${filters.join(' and ')}` : ''} from ${utc(answer.from)} to ${utc(answer.to)}.`
+          : `${users.length} risky user${users.length === 1 ? '' : 's'}${filters.length ? ` with ${filters.join(' and ')}` : ''}, detections from ${utc(answer.from)} to ${utc(answer.to)}.`;
+      text(status, note ? `${note} ${summary}` : summary);
+    }
+
+    /** The detail row: each detection with its evidence (from the anomaly reports), the state history, and the state actions. */
+    async function fillDetail(row, u) {
+      const cell = h('td', { colspan: '6' });
+      row.replaceChildren(cell);
+      const detList = h('ul', { class: 'detections' });
+      const history = h('div', {}, h('p', { class: 'hint' }, 'Loading the history…'));
+      cell.append(h('h3', {}, `Detections of ${u.userPrincipalName}`), detList, h('h3', {}, 'State history'), history);
+      if (canChange) cell.append(actionsFor(u));
+      else cell.append(h('p', { class: 'hint' }, 'Only global admins and security admins can change this user\u2019s state.'));
+      cell.append(h('p', {}, h('a', { href: `#/page/user?upn=${encodeURIComponent(u.userPrincipalName)}` }, `Open the user page of ${u.userPrincipalName}`), ' (sign-ins and devices)'));
+
+      // Evidence: the anomaly reports filtered by this user (30 days, clamped to the retention by the API).
+      const evidence = new Map();
+      const reports = [...new Set(u.contributing.map((c) => DETECTOR_REPORTS[c.detector]).filter(Boolean))];
+      await Promise.all(
+        reports.map(async (id) => {
+          try {
+            const r = await api(`${tenantPath(`reports/${id}`)}?${new URLSearchParams({ interval: '30d', user: u.userPrincipalName, view: 'portal' })}`);
+            for (const x of r.rows || []) if (x.detectionId) evidence.set(x.detectionId, x);
+          } catch {
+            /* shown below as "no evidence" for that detection */
+          }
+        }),
+      );
+      const sorted = [...u.contributing].sort((a, b) => String(b.detectedDateTime).localeCompare(String(a.detectedDateTime)));
+      for (const c of sorted) {
+        const e = evidence.get(c.id);
+        const where = e ? [e.ipAddress, e.location, e.appDisplayName].filter(Boolean).join(' · ') : '';
+        detList.append(
+          h(
+            'li',
+            { class: `sev-${c.severity}` },
+            h('strong', {}, DETECTOR_TITLES[c.detector] || c.detector),
+            ` — ${c.severity} severity, ${utc(c.detectedDateTime)}`,
+            where ? h('div', {}, where) : '',
+            e && e.evidence ? h('div', { class: 'hint' }, `Evidence: ${evidenceText(e.evidence)}`) : '',
+            c.signInId ? h('div', { class: 'hint' }, `Sign-in id ${c.signInId}`) : '',
+          ),
+        );
+      }
+      if (sorted.length === 0) detList.append(h('li', {}, 'No detections in this period.'));
+      await fillHistory(history, u.userPrincipalName);
+    }
+
+    async function fillHistory(box, upn) {
+      try {
+        const r = await api(tenantPath(`risky-users/${encodeURIComponent(upn)}`));
+        if (r.history.length === 0) {
+          box.replaceChildren(h('p', { class: 'hint' }, 'No one has changed this user\u2019s state yet.'));
+          return;
+        }
+        const list = h('ul', { class: 'plain' });
+        for (const c of [...r.history].reverse()) {
+          list.append(
+            h('li', {}, `${utc(c.at)}: ${c.from ? `${STATE_WORDS[c.from] || c.from} → ` : ''}${STATE_WORDS[c.to] || c.to}, by ${c.by}${c.reason ? ` (“${c.reason}”)` : ''}`),
+          );
+        }
+        box.replaceChildren(list);
+      } catch (err) {
+        box.replaceChildren(h('p', { class: 'error' }, refusal(err, 'Risk histories')));
+      }
+    }
+
+    function actionsFor(u) {
+      const reasonId = `reason-${Math.random().toString(36).slice(2, 8)}`;
+      const reason = h('input', { id: reasonId, name: 'reason', maxlength: '2048', placeholder: 'e.g. confirmed with the user by phone' });
+      const buttons = ACTIONS.map((a) =>
+        h(
+          'button',
+          {
+            type: 'button',
+            class: a.state === 'confirmedCompromised' ? 'danger' : 'secondary',
+            title: a.hint,
+            onclick: async () => {
+              for (const b of buttons) b.disabled = true;
+              const body = { state: a.state };
+              if (reason.value.trim()) body.reason = reason.value.trim();
+              try {
+                const change = await api(tenantPath(`risky-users/${encodeURIComponent(u.userPrincipalName)}/state`), {
+                  method: 'POST',
+                  body: JSON.stringify(body),
+                });
+                await load(
+                  `${change.userPrincipalName}: state changed ${change.from ? `from ${STATE_WORDS[change.from]} ` : ''}to ${STATE_WORDS[change.to]} by ${change.by}.`,
+                );
+                status.focus();
+              } catch (err) {
+                for (const b of buttons) b.disabled = false;
+                text(status, `Could not change the state of ${u.userPrincipalName}: ${err.message}`);
+                status.focus();
+              }
+            },
+          },
+          a.label,
+        ),
+      );
+      return h(
+        'div',
+        { class: 'risk-actions' },
+        h('h3', {}, 'Record what you found'),
+        h('label', { for: reasonId }, 'Reason (optional, kept in the history)', reason),
+        h('div', { class: 'buttons' }, ...buttons),
+      );
+    }
+
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      void load();
+    });
+    await load();
+  },
+};
