@@ -30,6 +30,8 @@ function select(name, label, options, value) {
   );
 }
 
+const noUsers = (answer) => answer.value.length === 0;
+
 function userLink(upn) {
   return h('a', { href: `#/page/user?upn=${encodeURIComponent(upn)}` }, upn);
 }
@@ -58,6 +60,7 @@ export default {
     );
     const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite', tabindex: '-1' });
     const table = h('table', { class: 'risky-users' });
+    const wrap = h('div', { class: 'table-wrap', hidden: true }, table);
     container.append(
       h(
         'p',
@@ -69,7 +72,7 @@ export default {
       ),
       form,
       status,
-      h('div', { class: 'table-wrap' }, table),
+      wrap,
     );
 
     let run = 0;
@@ -80,14 +83,19 @@ export default {
       for (const k of ['level', 'state']) if (data.get(k)) q.set(k, String(data.get(k)));
       text(status, 'Loading…');
       table.replaceChildren();
+      wrap.hidden = true;
       let answer;
       try {
         answer = await api(`${tenantPath('risky-users')}?${q}`);
       } catch (err) {
-        if (mine === run) text(status, refusal(err, 'Risky users'));
+        if (mine !== run) return;
+        text(status, refusal(err, 'Risky users'));
+        // Below Premium no filter or period changes the answer: leave only the reason.
+        if (err.code === 'editionRequired') form.hidden = true;
         return;
       }
       if (mine !== run) return;
+      wrap.hidden = noUsers(answer);
       const users = answer.value;
       const head = h(
         'tr',
@@ -218,9 +226,9 @@ export default {
                   method: 'POST',
                   body: JSON.stringify(body),
                 });
-                await load(
-                  `${change.userPrincipalName}: state changed ${change.from ? `from ${STATE_WORDS[change.from]} ` : ''}to ${STATE_WORDS[change.to]} by ${change.by}.`,
-                );
+                // A user nobody reviewed yet has no stored state: the change has no "from", the list said atRisk.
+                const from = change.from || u.riskState;
+                await load(`${change.userPrincipalName}: state changed ${from ? `from ${STATE_WORDS[from] || from} ` : ''}to ${STATE_WORDS[change.to]} by ${change.by}.`);
                 status.focus();
               } catch (err) {
                 for (const b of buttons) b.disabled = false;

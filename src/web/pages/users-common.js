@@ -52,7 +52,7 @@ export function levelBadge(level) {
 
 /** An API refusal in words a security admin understands. */
 export function refusal(err, what) {
-  if (err.code === 'editionRequired') return `${what} are not included in this directory's edition: ${err.message}.`;
+  if (err.code === 'editionRequired') return `Not available in this directory's edition: ${err.message}.`;
   if (err.status === 403) return `You are not allowed to see ${what.toLowerCase()}: ${err.message}.`;
   return err.message;
 }
