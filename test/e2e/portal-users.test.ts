@@ -293,7 +293,7 @@ describe('portal: user page', () => {
     await page.getByRole('textbox', { name: 'User principal name' }).fill('nobody@northwind.example');
     await page.getByRole('button', { name: 'Show user' }).click();
     await expect.poll(() => page.locator('.user-page').innerText(), { timeout: 15_000 }).toContain('No sign-ins by nobody@northwind.example in this period.');
-    expect(await page.locator('.user-risk').innerText()).toContain("No user nobody@northwind.example in this directory's risk data.");
+    expect(await page.locator('.user-risk').innerText()).toContain('No user nobody@northwind.example in this directory, and no detections for that name.');
     expect(await page.locator('svg.world-map').count()).toBe(0);
     await page.close();
   });

@@ -33,13 +33,26 @@ function countryPaths(topo) {
       return [x * sx + tx, y * sy + ty];
     });
   });
+  const path = (pts, shift) => `M${pts.map(([lon, lat]) => `${px(lon + shift).toFixed(1)},${py(lat).toFixed(1)}`).join('L')}Z`;
   const ring = (indexes) => {
     const pts = [];
     for (const i of indexes) {
-      const a = i < 0 ? [...arcs[~i]].reverse() : arcs[i];
+      const a = (i < 0 ? [...arcs[~i]].reverse() : arcs[i]).map(([x, y]) => [x, y]);
       pts.push(...(pts.length ? a.slice(1) : a));
     }
-    return `M${pts.map(([lon, lat]) => `${px(lon).toFixed(1)},${py(lat).toFixed(1)}`).join('L')}Z`;
+    // A ring that crosses the antimeridian (eastern Russia, Fiji) would jump across the whole map: keep its
+    // longitudes continuous, and draw it again a world to the left or right for the part beyond the edge.
+    let last = pts[0][0];
+    for (const p of pts) {
+      while (p[0] - last > 180) p[0] -= 360;
+      while (p[0] - last < -180) p[0] += 360;
+      last = p[0];
+    }
+    const lons = pts.map((p) => p[0]);
+    let d = path(pts, 0);
+    if (Math.max(...lons) > 180) d += path(pts, -360);
+    if (Math.min(...lons) < -180) d += path(pts, 360);
+    return d;
   };
   const out = [];
   for (const g of topo.objects.countries.geometries) {
@@ -240,7 +253,7 @@ export default {
         );
         if (r.riskLevel !== 'none' || r.riskState) riskBox.append(h('p', {}, h('a', { href: '#/page/risky-users' }, 'Risky users'), ': see the detections and change the state there.'));
       } else if (risk.reason.status === 404) {
-        riskBox.append(h('p', { class: 'hint' }, `No user ${upn} in this directory's risk data.`));
+        riskBox.append(h('p', { class: 'hint' }, `No user ${upn} in this directory, and no detections for that name.`));
       } else {
         riskBox.append(h('p', { class: 'hint' }, refusal(risk.reason, 'Risky users')));
       }
