@@ -67,6 +67,17 @@ describe('backtest route', () => {
     expect(await run({ interval: '1h' })).toMatchObject({ added: 0, removed: 0, unchanged: 0 });
   });
 
+  it('takes an object parameter (D6 weights) and validates what is inside it', async () => {
+    const d6 = '/api/v1/tenants/t1/detections/D6/backtest';
+    const weights = { country: 0.3, city: 0.1, asn: 0.1, os: 0.15, browser: 0.1, device: 0.1, hour: 0.15 };
+    const ok = await h.call('POST', d6, h.key('t1', 'security-admin'), { set: { weights }, interval: '7d' });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json<Result>()).toMatchObject({ detector: 'D6', signInsScanned: 13 });
+    const bad = await h.call('POST', d6, h.key('t1', 'security-admin'), { set: { weights: { ...weights, country: -1 } } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ error: { message: string } }>().error.message).toBe('invalid settings: /D6/params/weights/country: must be >= 0');
+  });
+
   it.each([
     [URL, { set: { threshold: 'ten' } }, 400, 'invalid settings: /brute-force/params/threshold: must be integer'],
     [URL, { set: { treshold: 3 } }, 400, 'invalid settings: /brute-force/params/treshold: unknown property; known: threshold, resetAfterMs, failureOutcomes'],

@@ -32,7 +32,17 @@ const Body = Type.Object(
   {
     /** Parameter overrides; logOnly and enabled address the setting itself. */
     set: Type.Optional(
-      Type.Record(Type.String(), Type.Union([Type.String({ maxLength: 1024 }), Type.Number(), Type.Boolean(), Type.Array(Type.Unknown(), { maxItems: 1000 })])),
+      Type.Record(
+        Type.String(),
+        Type.Union([
+          Type.String({ maxLength: 1024 }),
+          Type.Number(),
+          Type.Boolean(),
+          Type.Array(Type.Unknown(), { maxItems: 1000 }),
+          // A parameter that is an object of plain values (D6 weights): the portal tries it before saving.
+          Type.Record(Type.String({ maxLength: 64 }), Type.Union([Type.Number(), Type.String({ maxLength: 1024 }), Type.Boolean()]), { maxProperties: 100 }),
+        ]),
+      ),
     ),
     interval: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}[mhd]$', description: 'how far back: 24h, 7d, 30d (at most 90d); default 30d' })),
   },
