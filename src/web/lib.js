@@ -7,7 +7,8 @@ export const current = { session: null };
 
 export async function api(path, init = {}) {
   const headers = { accept: 'application/json', ...(init.headers || {}) };
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  // JSON unless the caller says otherwise (an IP list is uploaded as text/plain).
+  if (init.body !== undefined && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
   const session = current.session;
   if (session && session.csrfToken && init.method && init.method !== 'GET') headers['x-csrf-token'] = session.csrfToken;
   const res = await fetch(path, { credentials: 'same-origin', ...init, headers });

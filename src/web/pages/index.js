@@ -4,5 +4,12 @@
 // <section> and may be async.
 import riskyUsers from './risky-users.js';
 import user from './user.js';
+import detectionSettings from './detection-settings.js';
+import lists from './lists.js';
 
-export const PAGES = [riskyUsers, user];
+export const PAGES = [
+  riskyUsers,
+  user,
+  detectionSettings,
+  lists,
+];
