@@ -202,6 +202,13 @@ describe('detection settings page', () => {
     const settings = (await apiFrom(page, 'GET', '/api/v1/tenants/demo/detections/settings')).json as Settings;
     expect(settings.detectors.find((d) => d.id === 'brute-force')?.params.threshold).toBe(10);
     expect(((await apiFrom(page, 'GET', '/api/v1/tenants/demo/detections/settings/history')).json as { value: unknown[] }).value).toHaveLength(rows);
+    // Discarding shows what runs again, without the messages.
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    const fresh = page.locator('fieldset[data-detector="brute-force"]');
+    await fresh.getByText('Parameters (3)').click();
+    expect(await fresh.getByLabel('Consecutive failures').inputValue()).toBe('10');
+    expect(await fresh.getByLabel('Consecutive failures').getAttribute('aria-invalid')).toBeNull();
+    expect(await page.locator('.page-body [role=alert]').first().textContent()).toBe('');
     await page.close();
   });
 });

@@ -39,8 +39,9 @@ export default {
       h(
         'p',
         { class: 'muted' },
-        'Sign-ins are checked against these lists of IP addresses and ranges. Lists of this directory are yours to change; lists marked “all directories” are set by the server’s operator and are read-only here.',
+        `Sign-ins are checked against these lists of IP addresses and ranges. Lists of this directory are changed here${canWrite ? '' : ' by its global admins and security admins'}; lists marked “all directories” are set by the server’s operator and are read-only here.`,
       ),
+      canWrite ? '' : h('p', { class: 'ls-note' }, 'Only global admins and security admins can add or remove lists and named locations.'),
       status,
       alert,
       named,
@@ -67,12 +68,12 @@ export default {
         h('td', { class: 'num' }, counts, detail ? h('span', { class: 'hint' }, ` (${detail})`) : ''),
         h('td', {}, source),
         h('td', {}, shortTime(l.loadedAt)),
-        h('td', {}, remove),
+        canWrite ? h('td', {}, remove) : '',
       );
     }
 
     function table(caption, lists) {
-      const head = h('tr', {}, ...['Name', 'Category', 'Applies to', 'Entries', 'Source', 'Last loaded', 'Action'].map((t) => h('th', { scope: 'col' }, t)));
+      const head = h('tr', {}, ...['Name', 'Category', 'Applies to', 'Entries', 'Source', 'Last loaded', ...(canWrite ? ['Action'] : [])].map((t) => h('th', { scope: 'col' }, t)));
       return h('div', { class: 'table-wrap' }, h('table', {}, h('caption', { class: 'skip' }, caption), h('thead', {}, head), h('tbody', {}, ...lists.map(row))));
     }
 
@@ -120,10 +121,7 @@ export default {
 
     const existing = await load();
 
-    if (!canWrite) {
-      container.append(h('p', { class: 'ls-note' }, 'Only global admins and security admins can add or remove lists and named locations.'));
-      return;
-    }
+    if (!canWrite) return;
 
     // Add a list.
     const name = h('input', { id: 'ls-name', name: 'name', required: true, pattern: NAME_PATTERN, maxlength: '64', autocomplete: 'off', 'aria-describedby': 'ls-name-hint ls-name-error' });
