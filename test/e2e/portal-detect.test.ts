@@ -186,14 +186,19 @@ describe('detection settings page', () => {
     await brute.getByText('Parameters (3)').click();
     const threshold = brute.getByLabel('Consecutive failures');
     await threshold.fill('1');
+    // A duration is edited in days here; the API's limit, in milliseconds, is said in the field's terms.
+    const reset = brute.getByLabel('Count resets after (days)');
+    await reset.fill('0');
     const answered = page.waitForResponse((r) => r.url().endsWith('/detections/settings') && r.request().method() === 'PUT');
     await page.getByRole('button', { name: 'Save settings' }).click();
     expect((await answered).status()).toBe(400);
-    await expect.poll(() => page.locator('.page-body [role=alert]').first().textContent()).toBe('Not saved. One value is not valid; see the messages next to the fields.');
+    await expect.poll(() => page.locator('.page-body [role=alert]').first().textContent()).toBe('Not saved. 2 values are not valid; see the messages next to the fields.');
     const describedBy = (await threshold.getAttribute('aria-describedby')) ?? '';
     const errorId = describedBy.split(' ').pop() ?? '';
     expect(await page.locator(`#${errorId}`).textContent()).toBe('must be >= 2');
     expect(await threshold.getAttribute('aria-invalid')).toBe('true');
+    const resetError = ((await reset.getAttribute('aria-describedby')) ?? '').split(' ').pop() ?? '';
+    expect(await page.locator(`#${resetError}`).textContent()).toBe('must be >= 1 minute');
     expect(await threshold.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     // A backtest of the same value is refused the same way.
     await page.getByRole('button', { name: 'Run backtest' }).click();

@@ -151,6 +151,8 @@ export default {
       input.setAttribute('aria-describedby', [...describedBy, err.id].join(' '));
       slots.set(path, {
         error: err,
+        // The API counts durations in milliseconds; the field shows minutes, hours or days.
+        say: isDuration(path.split('/').pop()) ? (m) => m.replace(/([<>]=?) (\d+)/g, (_, op, n) => `${op} ${fmtMs(Number(n))}`) : (m) => m,
         focus: () => input.focus(),
         mark: (bad) => (bad ? input.setAttribute('aria-invalid', 'true') : input.removeAttribute('aria-invalid')),
       });
@@ -319,7 +321,8 @@ export default {
         while (path && !slots.has(path)) path = path.replace(/\/[^/]*$/, '');
         const slot = path ? slots.get(path) : undefined;
         if (slot) {
-          text(slot.error, slot.error.textContent ? `${slot.error.textContent}; ${m[2]}` : m[2]);
+          const said = slot.say ? slot.say(m[2]) : m[2];
+          text(slot.error, slot.error.textContent ? `${slot.error.textContent}; ${said}` : said);
           slot.mark(true);
           const details = slot.error.closest('details');
           if (details) details.open = true;
@@ -336,7 +339,7 @@ export default {
     const tryButton = h('button', { type: 'button', class: 'secondary' }, 'Run backtest');
     const saveButton = h('button', { type: 'submit' }, 'Save settings');
     const undoButton = h('button', { type: 'button', class: 'secondary' }, 'Discard changes');
-    const results = h('div', { class: 'ds-backtest', 'aria-live': 'polite' });
+    const results = h('div', { class: 'ds-backtest' });
     if (canWrite) {
       form.append(
         h(
@@ -347,7 +350,7 @@ export default {
           saveButton,
           undoButton,
         ),
-        h('p', { class: 'hint' }, 'A backtest replays the stored sign-ins of the interval through the detectors you changed, with the values above, and compares what they find with what the current settings found. Nothing is saved or notified.'),
+        h('p', { class: 'hint' }, 'A backtest replays the stored sign-ins of the interval through the detectors you changed, with the values above, and compares what they find with what was found at the time. Nothing is saved or notified.'),
       );
     }
     form.append(status, results);
@@ -399,7 +402,7 @@ export default {
         h(
           'thead',
           {},
-          h('tr', {}, ...['Detector', 'Sign-ins replayed', 'Found with current settings', 'Found with proposed settings', 'Newly found', 'No longer found', 'Note'].map((t) => h('th', { scope: 'col' }, t))),
+          h('tr', {}, ...['Detector', 'Sign-ins replayed', 'Found at the time', 'Found with the proposed settings', 'Newly found', 'No longer found', 'Note'].map((t) => h('th', { scope: 'col' }, t))),
         ),
       );
       const body = h('tbody');
@@ -469,14 +472,14 @@ export default {
     const history = h('section', { class: 'ds-history', 'aria-labelledby': 'ds-history-title' }, h('h2', { id: 'ds-history-title' }, 'Change history'));
     container.append(history);
     try {
-      const { value } = await api(`${tenantPath('detections/settings/history')}?limit=50`);
+      const { value } = await api(`${tenantPath('detections/settings/history')}?limit=51`);
       if (!value.length) {
         history.append(h('p', { class: 'muted' }, 'No changes yet: every detector runs with its defaults.'));
         return;
       }
       const table = h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'When'), h('th', { scope: 'col' }, 'Changed by'), h('th', { scope: 'col' }, 'What changed'))));
       const body = h('tbody');
-      value.forEach((v, i) => {
+      value.slice(0, 50).forEach((v, i) => {
         const before = value[i + 1] ? value[i + 1].settings : {};
         const diff = describeChange(before, v.settings, defaultsOf);
         body.append(h('tr', {}, h('td', {}, shortTime(v.at)), h('td', {}, v.by), h('td', {}, diff.length ? h('ul', { class: 'kv' }, ...diff.map((x) => h('li', {}, x))) : 'No change')));
