@@ -418,8 +418,9 @@ export default {
             h('td', {}, r.signInsScanned.toLocaleString()),
             h('td', {}, now.toLocaleString()),
             h('td', {}, c.enabled ? next.toLocaleString() : '0'),
-            h('td', {}, `+${r.added.toLocaleString()}`),
-            h('td', {}, `−${r.removed.toLocaleString()}`),
+            // Turned off, nothing is found: all found at the time is gone (the replay itself runs the detector on).
+            h('td', {}, c.enabled ? `+${r.added.toLocaleString()}` : '+0'),
+            h('td', {}, `−${(c.enabled ? r.removed : now).toLocaleString()}`),
             h('td', {}, note),
           ),
         );
