@@ -429,7 +429,7 @@ export default {
       results.append(h('div', { class: 'table-wrap' }, table));
       for (const { c, r } of rows) {
         const ex = [...r.examples.added.map((d) => ['New', d]), ...r.examples.removed.map((d) => ['No longer', d])];
-        if (!ex.length) continue;
+        if (!ex.length || !c.enabled) continue;
         const list = h('ul', { class: 'ds-examples' });
         for (const [kind, d] of ex) {
           list.append(h('li', {}, h('strong', {}, `${kind}: `), `${d.userPrincipalName || d.userId || d.ipAddress || ''} · ${shortTime(d.detectedDateTime)} · ${d.severity}${d.ipAddress ? ` · ${d.ipAddress}` : ''}`));
