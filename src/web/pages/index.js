@@ -6,10 +6,14 @@ import riskyUsers from './risky-users.js';
 import user from './user.js';
 import detectionSettings from './detection-settings.js';
 import lists from './lists.js';
+import * as notifications from './notifications.js';
+import * as apiKeys from './api-keys.js';
 
 export const PAGES = [
   riskyUsers,
   user,
   detectionSettings,
   lists,
+  notifications,
+  apiKeys,
 ];
