@@ -3,6 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const DETECTION_EVENT_TYPE = 'com.authlens.detection';
 export const DIGEST_EVENT_TYPE = 'com.authlens.digest';
+export const TEST_EVENT_TYPE = 'com.authlens.test';
 export const SIGNATURE_HEADER = 'x-authlens-signature';
 
 export interface CloudEvent<T> {

@@ -395,3 +395,32 @@ describe('the loop', () => {
     expect((await h.notifier.listDeliveries('acme', 5)).map((d) => d.status)).toEqual(['failed']);
   });
 });
+
+describe('test message', () => {
+  it('goes to the recipients and the webhooks through the delivery loop, and not twice within a minute', async () => {
+    const { smtp, mailer } = await withSmtp();
+    const hook = await startHook();
+    open.hook = hook;
+    const h = await harness({ mailer });
+    await h.notifier.createWebhook('acme', hook.url, 'admin');
+    const asked = await h.notifier.sendTest('acme', 'alice.admin@contoso.example');
+    expect('deliveries' in asked && asked.deliveries.map((d) => [d.channel, d.kind, d.status])).toEqual([
+      ['email', 'test', 'pending'],
+      ['webhook', 'test', 'pending'],
+    ]);
+    // No detection was queued: the tick only sends what is due.
+    expect(await h.notifier.tick()).toEqual({ alerts: 0, digests: 0, attempted: 2 });
+    expect(smtp.received).toHaveLength(1);
+    expect(smtp.received[0]?.raw).toContain('Subject: [authlens] Test notification for Contoso Ltd');
+    expect(readable(smtp.received[0]?.raw)).toContain('asked for by alice.admin@contoso.example');
+    expect(JSON.parse(hook.received[0]?.body ?? '{}')).toMatchObject({ type: 'com.authlens.test', data: { tenant: 'acme', test: true } });
+    expect((await h.notifier.listDeliveries('acme', 10)).map((d) => [d.kind, d.status])).toEqual([
+      ['test', 'sent'],
+      ['test', 'sent'],
+    ]);
+    h.advance(59_000);
+    expect(await h.notifier.sendTest('acme', 'alice.admin@contoso.example')).toEqual({ retryAfterSeconds: 1 });
+    h.advance(1_000);
+    expect('deliveries' in (await h.notifier.sendTest('acme', 'alice.admin@contoso.example'))).toBe(true);
+  });
+});

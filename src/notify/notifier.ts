@@ -20,7 +20,7 @@ import type {
 } from '../store/ports.ts';
 import { alertEmail, alertEventData, summarizeAlert } from './alert-message.ts';
 import { DEFAULT_RETRY_BASE_MS, MAX_ATTEMPTS, retryDelayMs } from './backoff.ts';
-import { cloudEvent, DETECTION_EVENT_TYPE, DIGEST_EVENT_TYPE } from './cloud-events.ts';
+import { cloudEvent, DETECTION_EVENT_TYPE, DIGEST_EVENT_TYPE, TEST_EVENT_TYPE } from './cloud-events.ts';
 import { buildWeeklyDigest, digestEmail, isDigestDue, type WeeklyDigest } from './digest.ts';
 import type { Mailer } from './email.ts';
 import { notificationRecipients } from './recipients.ts';
@@ -40,6 +40,8 @@ export const MAX_ALERT_AGE_MS = 24 * 3_600_000;
 /** Finished deliveries are kept this long for admins to look at, then purged (checked hourly). */
 export const DELIVERY_RETENTION_MS = 90 * 86_400_000;
 const PURGE_EVERY_MS = 3_600_000;
+/** At most one test message per tenant this often (it mails every admin of the directory). */
+export const TEST_INTERVAL_MS = 60_000;
 
 export interface NotifierDeps {
   readonly store: NotificationStore;
@@ -88,6 +90,11 @@ export interface Notifier {
   deleteWebhook(tenant: TenantId, id: string): Promise<boolean>;
   listDeliveries(tenant: TenantId, limit: number): Promise<DeliveryRecord[]>;
   buildWeeklyDigest(tenant: TenantId, now: Date): Promise<WeeklyDigest>;
+  /**
+   * Queues a test message to the tenant's recipients and webhooks (sent by the
+   * delivery loop like an alert), or says when the next one may be asked for.
+   */
+  sendTest(tenant: TenantId, by: string): Promise<{ readonly deliveries: DeliveryRecord[] } | { readonly retryAfterSeconds: number }>;
 }
 
 /** Suppressions by user, IP, CIDR and detector; ASN and country need the sign-in's enrichment and are judged by the reports only. */
@@ -120,6 +127,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   let running: Promise<TickResult> | undefined;
   let lastPurge = Number.NEGATIVE_INFINITY;
   let timer: NodeJS.Timeout | undefined;
+  const lastTest = new Map<TenantId, number>();
 
   async function settingsOf(tenant: TenantId): Promise<NotificationSettingsRecord> {
     const hit = cache.get(tenant);
@@ -321,6 +329,21 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     deleteWebhook: (tenant, id) => deps.store.deleteWebhook(tenant, id, clock().toISOString()),
     listDeliveries: (tenant, limit) => deps.store.listDeliveries(tenant, limit),
     buildWeeklyDigest: (tenant, now) => buildWeeklyDigest(deps, tenant, now),
+    async sendTest(tenant, by) {
+      const now = clock();
+      const last = lastTest.get(tenant);
+      if (last !== undefined && now.getTime() - last < TEST_INTERVAL_MS) return { retryAfterSeconds: Math.ceil((TEST_INTERVAL_MS - (now.getTime() - last)) / 1000) };
+      lastTest.set(tenant, now.getTime());
+      const at = now.toISOString();
+      const name = await tenantName(tenant);
+      const mail = {
+        subject: `[authlens] Test notification for ${name}`,
+        text: `This is a test message from authlens, asked for by ${by} at ${at}.\n\nAlerts about detections in ${name} (${tenant}) and its weekly digest come to this address the same way. Nothing needs to be done.\n`,
+      };
+      const rows = await fanOut(tenant, 'test', mail, { type: TEST_EVENT_TYPE, data: { tenant, test: true, requestedBy: by } }, at);
+      await deps.store.addDeliveries(tenant, rows);
+      return { deliveries: rows };
+    },
   };
   return notifier;
 }

@@ -238,7 +238,8 @@ export interface WebhookRecord {
 }
 
 export type DeliveryChannel = 'email' | 'webhook';
-export type DeliveryKind = 'detection' | 'digest';
+/** `test`: asked for by an admin (POST .../notifications/test) to check that messages arrive. */
+export type DeliveryKind = 'detection' | 'digest' | 'test';
 export type DeliveryStatus = 'pending' | 'sent' | 'failed';
 
 /** One message to one channel target (an email to its recipients, or one webhook), with its outcome. */
@@ -278,6 +279,8 @@ export interface NotificationStore {
   listQueued(tenant: TenantId): Promise<{ readonly detections: Detection[]; readonly upTo: number }>;
   /** Atomically: drops the outbox up to `upTo`, stores the deliveries and (when `at` is given) the tenant's last alert time. */
   commitAlert(tenant: TenantId, upTo: number, deliveries: readonly DeliveryRecord[], at: string | undefined): Promise<void>;
+  /** Stores deliveries that belong to no alert or digest schedule (a test message). */
+  addDeliveries(tenant: TenantId, deliveries: readonly DeliveryRecord[]): Promise<void>;
   /** Atomically: stores the digest's deliveries and the tenant's last digest time. */
   commitDigest(tenant: TenantId, deliveries: readonly DeliveryRecord[], at: string): Promise<void>;
   getSchedule(tenant: TenantId): Promise<{ readonly lastAlertAt?: string; readonly lastDigestAt?: string }>;

@@ -34,7 +34,7 @@ function deliveryOf(r: DeliveryRow): DeliveryRecord {
     id: r.id,
     tenant: r.tenant,
     channel: r.channel === 'webhook' ? 'webhook' : 'email',
-    kind: r.kind === 'digest' ? 'digest' : 'detection',
+    kind: r.kind === 'digest' ? 'digest' : r.kind === 'test' ? 'test' : 'detection',
     target: r.target,
     subject: r.subject,
     payload: r.payload,
@@ -158,6 +158,10 @@ export function createNotifyStore(db: DuckDb): NotificationStore {
         await insertDeliveries(conn, deliveries);
         if (at !== undefined) await touchSchedule(conn, tenant, 'last_alert_at', at);
       });
+    },
+    async addDeliveries(tenant, deliveries) {
+      if (deliveries.some((d) => d.tenant !== tenant)) throw new Error('addDeliveries: a delivery of another tenant');
+      await db.transaction(async (conn) => insertDeliveries(conn, deliveries));
     },
     async commitDigest(tenant, deliveries, at) {
       await db.transaction(async (conn) => {

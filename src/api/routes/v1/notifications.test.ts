@@ -112,3 +112,40 @@ describe('delivery routes', () => {
     expect((await call('GET', `${BASE}/deliveries?top=0`, 'global-admin')).status).toBe(400);
   });
 });
+
+describe('test notification route', () => {
+  it('queues a test message to the recipients and every webhook for a global admin only, at most once a minute', async () => {
+    const before = (await notifier.listDeliveries('alpha', 100)).length;
+    expect((await call('POST', `${BASE}/test`, 'security-admin')).status).toBe(403);
+    expect((await call('POST', `${BASE}/test`, 'reports-reader')).status).toBe(403);
+    const other = await call('POST', `${BASE}/test`, 'global-admin', undefined, 'beta');
+    expect(other.status).toBe(404);
+    expect(Object.keys(other.body ?? {})).toEqual(['error']);
+    expect(await notifier.listDeliveries('alpha', 100)).toHaveLength(before);
+
+    const hook = await call('POST', `${BASE}/webhooks`, 'global-admin', { url: 'https://siem.example/test-hook' });
+    const res = await call('POST', `${BASE}/test`, 'global-admin');
+    expect(res.status).toBe(202);
+    const value = res.body?.value as Record<string, unknown>[];
+    expect(value.map((d) => [d.channel, d.kind, d.status])).toEqual([
+      ['email', 'test', 'pending'],
+      ['webhook', 'test', 'pending'],
+    ]);
+    expect(value[0]?.target).toContain('soc@partner.example');
+    expect(value[1]?.target).toBe(hook.body?.id);
+    expect(value[0]).not.toHaveProperty('payload');
+    // Listed like any delivery; the webhook gets a CloudEvent of its own type.
+    const listed = (await call('GET', `${BASE}/deliveries`, 'security-admin')).body?.value as Record<string, unknown>[];
+    expect(listed.filter((d) => d.kind === 'test')).toHaveLength(2);
+    const stored = await notifier.listDeliveries('alpha', 100);
+    expect(JSON.parse(stored.find((d) => d.channel === 'webhook' && d.kind === 'test')?.payload ?? '{}')).toMatchObject({ type: 'com.authlens.test', data: { tenant: 'alpha', test: true } });
+    expect((await call('GET', '/api/v1/tenants/beta/notifications/deliveries', 'global-admin', undefined, 'beta')).body).toEqual({ value: [] });
+
+    // It mails every admin of the directory: not again within a minute.
+    const again = await t.app.inject({ method: 'POST', url: `${BASE}/test`, headers: { authorization: `Bearer ${keys.get('alpha/global-admin') ?? ''}` } });
+    expect(again.statusCode).toBe(429);
+    expect(again.headers['retry-after']).toBe('60');
+    expect((again.json() as { error: { code: string } }).error.code).toBe('tooManyRequests');
+    expect(await notifier.listDeliveries('alpha', 100)).toHaveLength(before + 2);
+  });
+});

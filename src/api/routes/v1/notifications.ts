@@ -34,7 +34,7 @@ const WebhookParams = Type.Object({ tenant: TenantId, id: Type.String({ pattern:
 const DeliveryView = Type.Object({
   id: Type.String(),
   channel: Type.Union([Type.Literal('email'), Type.Literal('webhook')]),
-  kind: Type.Union([Type.Literal('detection'), Type.Literal('digest')]),
+  kind: Type.Union([Type.Literal('detection'), Type.Literal('digest'), Type.Literal('test')]),
   target: Type.String({ description: 'email: the recipients; webhook: its id' }),
   subject: Type.String(),
   status: Type.Union([Type.Literal('pending'), Type.Literal('sent'), Type.Literal('failed')]),
@@ -98,6 +98,28 @@ export async function notificationRoutes(app: FastifyInstance, { deps }: RouteOp
       const { tenant, id } = request.params as Static<typeof WebhookParams>;
       if (!(await n.deleteWebhook(tenant, id))) throw new ApiError(404, 'notFound', `no webhook '${id}' in this tenant`);
       return reply.code(204).send();
+    },
+  );
+  app.post(
+    `${base}/test`,
+    {
+      config: { access: MANAGE },
+      schema: {
+        summary: 'Send a test message to the recipients and webhooks (at most one a minute); the delivery loop sends it within seconds',
+        tags: TAGS,
+        params: TenantParams,
+        response: { 202: Type.Object({ value: Type.Array(DeliveryView) }) },
+      },
+    },
+    async (request, reply) => {
+      const n = notifierOf(deps);
+      const out = await n.sendTest((request.params as Static<typeof TenantParams>).tenant, actorOf(request));
+      if ('retryAfterSeconds' in out) {
+        throw new ApiError(429, 'tooManyRequests', `a test notification was sent less than a minute ago; try again in ${out.retryAfterSeconds} s`, {
+          'retry-after': String(out.retryAfterSeconds),
+        });
+      }
+      return reply.code(202).send({ value: out.deliveries.map(({ payload: _payload, tenant: _tenant, ...d }) => d) });
     },
   );
   app.get(
