@@ -261,6 +261,19 @@ describe('portal: notifications', () => {
     expect(cells[3]).toContain('high-severity detection');
     expect(cells[4]).toBe('Failed');
     expect(cells[6]).toBe(SMTP_NOT_CONFIGURED);
+
+    // A test message checks the way without waiting for an attack; the page follows it to its outcome.
+    await page.getByRole('button', { name: 'Send a test notification' }).click();
+    await expect.poll(() => page.locator('#notify-test-status').textContent()).toMatch(/^Test notification queued \(e-mail\); it goes out within about 15 seconds\.$/);
+    await server.runtime.notify.tick(); // the loop's next turn, without waiting up to 15 s for it
+    await expect
+      .poll(() => page.locator('#notify-test-status').textContent(), { timeout: 20_000 })
+      .toBe(`Test notification: E-mail: failed: ${SMTP_NOT_CONFIGURED}.`);
+    expect(await page.locator('#notify-test-status').getAttribute('class')).toContain('error');
+    expect(await page.locator('tr.delivery-failed').first().locator('td').nth(1).textContent()).toBe('Test');
+    // Not twice within a minute: it mails every admin of the directory.
+    await page.getByRole('button', { name: 'Send a test notification' }).click();
+    await expect.poll(() => page.locator('#notify-test-status').textContent()).toMatch(/^Could not send a test notification: a test notification was sent less than a minute ago; try again in \d+ s$/);
     await close(page);
   });
 
@@ -280,6 +293,7 @@ describe('portal: notifications', () => {
     expect(await page.getByLabel('Notify about detections of severity').isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Save settings' }).count()).toBe(0);
     expect(await page.getByLabel('Webhook URL').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Send a test notification' }).count()).toBe(0);
     await expect.poll(() => page.locator('#notify-deliveries-status').textContent()).toMatch(/delivery|deliveries/);
 
     // A page that believes it may (the role was changed elsewhere, the script was tampered with) is refused by the
@@ -296,6 +310,8 @@ describe('portal: notifications', () => {
     await page.getByRole('button', { name: 'Add webhook' }).click();
     await expect.poll(() => page.locator('#notify-hooks-status').textContent()).toMatch(/^You may not add the webhook: .+/);
     expect(await server.runtime.notify.listWebhooks('demo')).toEqual([]);
+    await page.getByRole('button', { name: 'Send a test notification' }).click();
+    await expect.poll(() => page.locator('#notify-test-status').textContent()).toMatch(/^You may not send a test notification: .*global-admin/);
     await close(page);
   });
 });

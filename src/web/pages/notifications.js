@@ -17,7 +17,9 @@ const SEVERITIES = [
 // The API's e-mail check (src/notify/settings.ts EMAIL_PATTERN), to name the bad line before asking.
 const EMAIL = /^[^\s@<>,;"]{1,64}@[^\s@<>,;"]+\.[^\s@<>,;"]+$/;
 const MAX_RECIPIENTS = 50;
-const KIND = { detection: 'Alert', digest: 'Weekly digest' };
+const KIND = { detection: 'Alert', digest: 'Weekly digest', test: 'Test' };
+const POLL_MS = 5000;
+const POLL_TIMES = 12;
 const STATUS = { sent: 'Sent', pending: 'Pending', failed: 'Failed' };
 
 export async function render(container) {
@@ -36,7 +38,7 @@ export async function render(container) {
   );
   const settings = await renderSettings(settingsBox, canManage);
   // The deliveries name webhooks by URL, and change when one is added or removed.
-  const deliveries = deliveriesView(deliveriesBox, () => hooks.list(), settings);
+  const deliveries = deliveriesView(deliveriesBox, () => hooks.list(), settings, canManage);
   const hooks = await renderWebhooks(hooksBox, canManage, () => void deliveries.load());
   await deliveries.load();
 }
@@ -217,21 +219,60 @@ function emailChannel(target) {
   return h('details', { class: 'recipients' }, h('summary', {}, `E-mail to ${to.length} recipients`), h('ul', {}, ...to.map((a) => h('li', {}, a))));
 }
 
-function deliveriesView(box, webhooks, settings) {
+function deliveriesView(box, webhooks, settings, canManage) {
   const status = statusLine('notify-deliveries-status');
+  const testStatus = statusLine('notify-test-status');
   const table = h('div');
   const refresh = h('button', { type: 'button', class: 'secondary', onclick: () => void load() }, 'Refresh');
+  const test = h('button', { type: 'button', onclick: () => void sendTest() }, 'Send a test notification');
   box.replaceChildren(
-    h('p', { class: 'hint' }, 'Every alert and digest per channel, newest first: whether it reached the mail server or the webhook, and if not, why.'),
-    h('div', { class: 'controls' }, refresh),
+    h('p', { class: 'hint' }, 'Every alert and digest per channel, newest first: whether it reached the mail server or the webhook, and if not, why.',
+      canManage ? ' A test notification goes to the same recipients and webhooks as an alert, so you can check that they arrive.' : ''),
+    h('div', { class: 'controls' }, canManage ? test : '', refresh),
+    testStatus.el,
     status.el,
     table,
   );
+  let lastRows = [];
+
+  /** Queues a test message, then follows its deliveries until none is pending (or a minute passed). */
+  async function sendTest() {
+    test.disabled = true;
+    let queued;
+    try {
+      queued = (await api(tenantPath('notifications/test'), { method: 'POST' })).value;
+    } catch (err) {
+      testStatus.set(refusal(err, 'send a test notification'), true);
+      test.disabled = false;
+      return;
+    }
+    const ids = new Set(queued.map((d) => d.id));
+    const hooks = queued.filter((d) => d.channel === 'webhook').length;
+    testStatus.set(`Test notification queued (e-mail${hooks ? ` and ${hooks} webhook${hooks === 1 ? '' : 's'}` : ''}); it goes out within about 15 seconds.`);
+    await load();
+    for (let i = 0; i < POLL_TIMES && box.isConnected; i++) {
+      const mine = lastRows.filter((d) => ids.has(d.id));
+      if (mine.length > 0 && mine.every((d) => d.status !== 'pending')) break;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      if (box.isConnected) await load();
+    }
+    test.disabled = false;
+    const mine = lastRows.filter((d) => ids.has(d.id));
+    const outcome = (d) => {
+      const what = d.channel === 'email' ? 'E-mail' : `Webhook ${webhooks().find((w) => w.id === d.target)?.url ?? d.target}`;
+      if (d.status === 'sent') return `${what}: sent.`;
+      if (d.status === 'failed') return `${what}: failed: ${d.lastError ?? 'no reason given'}.`;
+      return `${what}: still pending${d.lastError ? ` (last try: ${d.lastError})` : ''}.`;
+    };
+    const anyFailed = mine.some((d) => d.status !== 'sent');
+    testStatus.set(`Test notification: ${mine.map(outcome).join(' ')}`, anyFailed);
+  }
 
   async function load() {
     let rows;
     try {
       rows = (await api(`${tenantPath('notifications/deliveries')}?top=100`)).value;
+      lastRows = rows;
     } catch (err) {
       status.set('');
       table.replaceChildren(h('p', { class: 'error', role: 'alert' }, refusal(err, 'see the deliveries')));
