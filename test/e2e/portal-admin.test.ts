@@ -159,6 +159,15 @@ describe('portal: API keys', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click();
     await expect.poll(() => page.locator('#keys-status').textContent()).toBe("Not found: no key '0000000000000000' in this tenant");
     expect(await page.locator('#keys-status').getAttribute('class')).toContain('error');
+    expect(await page.getByRole('textbox', { name: 'API key', exact: true }).inputValue()).toBe(key);
+
+    // Revoked for real, the key shown once leaves the screen: it is worthless now.
+    await page.unroute('**/api/v1/tenants/demo/keys/*');
+    await page.locator(`tr[data-key="${id}"]`).getByRole('button', { name: /^Revoke/ }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click();
+    await expect.poll(() => page.locator('#keys-status').textContent()).toBe(`Key ${id} revoked. Programs using it are refused from now on.`);
+    expect(await page.locator('.secret-once').count()).toBe(0);
+    expect(await page.content()).not.toContain(key);
     await close(page);
   });
 });

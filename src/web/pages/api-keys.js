@@ -65,13 +65,12 @@ export async function render(container) {
     }
     const body = h('tbody');
     for (const k of keys) {
-      const name = k.name || '(no name)';
       const action = k.revokedAt
         ? ''
-        : h('button', { type: 'button', class: 'danger-outline', 'aria-label': `Revoke ${name} (${k.id})`, onclick: (e) => revoke(k, name, e.currentTarget) }, 'Revoke');
+        : h('button', { type: 'button', class: 'danger-outline', 'aria-label': `Revoke ${k.name ? `${k.name} (${k.id})` : `key ${k.id}`}`, onclick: (e) => revoke(k, e.currentTarget) }, 'Revoke');
       body.append(
         h('tr', { class: k.revokedAt ? 'revoked' : undefined, 'data-key': k.id },
-          h('td', {}, name),
+          h('td', {}, k.name || '(no name)'),
           h('td', {}, roleLabel(k.role)),
           h('td', {}, h('code', {}, k.id)),
           h('td', {}, when(k.createdAt)),
@@ -85,9 +84,9 @@ export async function render(container) {
     listBox.replaceChildren(h('table', { 'aria-labelledby': 'keys-list-title' }, h('thead', {}, head), body));
   }
 
-  async function revoke(k, name, button) {
+  async function revoke(k, button) {
     const yes = await confirmDialog({
-      title: `Revoke ${name}?`,
+      title: `Revoke ${k.name || `key ${k.id}`}?`,
       body: `Key ${k.id} (${roleLabel(k.role)}) stops working at once: every program using it is refused from its next call. This cannot be undone; a new key would have to be created and given to those programs.`,
       confirm: 'Revoke key',
       opener: button,
@@ -95,7 +94,12 @@ export async function render(container) {
     if (!yes) return;
     try {
       await api(tenantPath(`keys/${encodeURIComponent(k.id)}`), { method: 'DELETE' });
-      status.set(`Key ${name} (${k.id}) revoked. Programs using it are refused from now on.`);
+      // The key shown once is worthless now: do not leave it on screen.
+      if (created.dataset.key === k.id) {
+        created.replaceChildren();
+        delete created.dataset.key;
+      }
+      status.set(`Key ${k.name ? `${k.name} (${k.id})` : k.id} revoked. Programs using it are refused from now on.`);
     } catch (err) {
       status.set(refusal(err, 'revoke the key'), true);
     }
@@ -113,6 +117,7 @@ export async function render(container) {
       form.reset();
       showRoleHelp();
       status.set(`Key ${name || key.id} created with the role ${roleLabel(key.role)}.`);
+      created.dataset.key = key.id;
       created.replaceChildren(
         secretOnce({
           title: `New key: ${name || key.id}`,

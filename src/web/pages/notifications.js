@@ -252,17 +252,18 @@ function deliveriesView(box, webhooks, settings, canManage) {
     await load();
     for (let i = 0; i < POLL_TIMES && box.isConnected; i++) {
       const mine = lastRows.filter((d) => ids.has(d.id));
-      if (mine.length > 0 && mine.every((d) => d.status !== 'pending')) break;
+      // Done once each was tried: a failed try is retried minutes later, the table shows when.
+      if (mine.length > 0 && mine.every((d) => d.status !== 'pending' || d.attempts > 0)) break;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       if (box.isConnected) await load();
     }
     test.disabled = false;
-    const mine = lastRows.filter((d) => ids.has(d.id));
+    const mine = lastRows.filter((d) => ids.has(d.id)).sort((a, b) => (a.channel === b.channel ? 0 : a.channel === 'email' ? -1 : 1));
     const outcome = (d) => {
       const what = d.channel === 'email' ? 'E-mail' : `Webhook ${webhooks().find((w) => w.id === d.target)?.url ?? d.target}`;
       if (d.status === 'sent') return `${what}: sent.`;
       if (d.status === 'failed') return `${what}: failed: ${d.lastError ?? 'no reason given'}.`;
-      return `${what}: still pending${d.lastError ? ` (last try: ${d.lastError})` : ''}.`;
+      return d.lastError ? `${what}: not yet (${d.lastError}); next try ${when(d.nextAttemptAt, 'soon')}.` : `${what}: still waiting to be sent.`;
     };
     const anyFailed = mine.some((d) => d.status !== 'sent');
     testStatus.set(`Test notification: ${mine.map(outcome).join(' ')}`, anyFailed);
@@ -305,7 +306,7 @@ function deliveriesView(box, webhooks, settings, canManage) {
         ),
       );
     }
-    table.replaceChildren(h('div', { class: 'table-wrap' }, h('table', { 'aria-label': 'Recent deliveries' }, h('thead', {}, head), body)));
+    table.replaceChildren(h('div', { class: 'table-wrap' }, h('table', { class: 'deliveries', 'aria-label': 'Recent deliveries' }, h('thead', {}, head), body)));
   }
 
   return { load };
