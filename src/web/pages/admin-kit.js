@@ -21,8 +21,8 @@ export function refusal(err, action) {
 }
 
 /** A status line screen readers announce; set(msg, true) shows it as an error. */
-export function statusLine(id) {
-  const el = h('p', { id, class: 'status-line', role: 'status', 'aria-live': 'polite' });
+export function statusLine(id, tag = 'p') {
+  const el = h(tag, { id, class: 'status-line', role: 'status', 'aria-live': 'polite' });
   return {
     el,
     set(msg, isError = false) {

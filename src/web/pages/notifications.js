@@ -221,7 +221,7 @@ function emailChannel(target) {
 
 function deliveriesView(box, webhooks, settings, canManage) {
   const status = statusLine('notify-deliveries-status');
-  const testStatus = statusLine('notify-test-status');
+  const testStatus = statusLine('notify-test-status', 'div');
   const table = h('div');
   const refresh = h('button', { type: 'button', class: 'secondary', onclick: () => void load() }, 'Refresh');
   const test = h('button', { type: 'button', onclick: () => void sendTest() }, 'Send a test notification');
@@ -266,7 +266,12 @@ function deliveriesView(box, webhooks, settings, canManage) {
       return d.lastError ? `${what}: not yet (${d.lastError}); next try ${when(d.nextAttemptAt, 'soon')}.` : `${what}: still waiting to be sent.`;
     };
     const anyFailed = mine.some((d) => d.status !== 'sent');
-    testStatus.set(`Test notification: ${mine.map(outcome).join(' ')}`, anyFailed);
+    if (mine.length <= 1) testStatus.set(`Test notification: ${mine.map(outcome).join(' ')}`, anyFailed);
+    else {
+      // One line per channel: with a few webhooks a sentence gets unreadable.
+      testStatus.set('', anyFailed);
+      testStatus.el.append('Test notification:', h('ul', {}, ...mine.map((d) => h('li', {}, outcome(d)))));
+    }
   }
 
   async function load() {
