@@ -45,7 +45,7 @@ export async function render(container) {
     roleHelp,
     created,
     status.el,
-    h('h2', { id: 'keys-list-title' }, 'Keys'),
+    h('h2', { id: 'keys-list-title', tabindex: '-1' }, 'Keys'),
     listBox,
   );
 
@@ -104,6 +104,8 @@ export async function render(container) {
       status.set(refusal(err, 'revoke the key'), true);
     }
     await load();
+    // The row's button is gone: keep the keyboard user in the list rather than at the top of the page.
+    document.getElementById('keys-list-title')?.focus();
   }
 
   form.addEventListener('submit', async (e) => {

@@ -176,6 +176,8 @@ async function renderWebhooks(box, canManage, onChange) {
     }
     await load();
     onChange();
+    // The row's button is gone: back to the field that adds one.
+    form.elements.url.focus();
   }
 
   form.addEventListener('submit', async (e) => {
