@@ -242,7 +242,7 @@ function deliveriesView(box, webhooks, settings, canManage) {
     test.disabled = true;
     let queued;
     try {
-      queued = (await api(tenantPath('notifications/test'), { method: 'POST' })).value;
+      queued = (await api(tenantPath('notifications/test'), { method: 'POST', body: JSON.stringify({}) })).value;
     } catch (err) {
       testStatus.set(refusal(err, 'send a test notification'), true);
       test.disabled = false;

@@ -124,7 +124,8 @@ describe('test notification route', () => {
     expect(await notifier.listDeliveries('alpha', 100)).toHaveLength(before);
 
     const hook = await call('POST', `${BASE}/webhooks`, 'global-admin', { url: 'https://siem.example/test-hook' });
-    const res = await call('POST', `${BASE}/test`, 'global-admin');
+    expect((await call('POST', `${BASE}/test`, 'global-admin', { to: 'someone@else.example' })).status).toBe(400);
+    const res = await call('POST', `${BASE}/test`, 'global-admin', {});
     expect(res.status).toBe(202);
     const value = res.body?.value as Record<string, unknown>[];
     expect(value.map((d) => [d.channel, d.kind, d.status])).toEqual([
@@ -142,7 +143,12 @@ describe('test notification route', () => {
     expect((await call('GET', '/api/v1/tenants/beta/notifications/deliveries', 'global-admin', undefined, 'beta')).body).toEqual({ value: [] });
 
     // It mails every admin of the directory: not again within a minute.
-    const again = await t.app.inject({ method: 'POST', url: `${BASE}/test`, headers: { authorization: `Bearer ${keys.get('alpha/global-admin') ?? ''}` } });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: `${BASE}/test`,
+      headers: { authorization: `Bearer ${keys.get('alpha/global-admin') ?? ''}`, 'content-type': 'application/json' },
+      payload: '{}',
+    });
     expect(again.statusCode).toBe(429);
     expect(again.headers['retry-after']).toBe('60');
     expect((again.json() as { error: { code: string } }).error.code).toBe('tooManyRequests');

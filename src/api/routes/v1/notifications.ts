@@ -45,6 +45,8 @@ const DeliveryView = Type.Object({
   updatedAt: Type.String(),
   sentAt: Type.Optional(Type.String()),
 });
+/** Nothing to give: the message is fixed (`{}`). */
+const TestBody = Type.Object({}, { additionalProperties: false });
 const DeliveriesQuery = Type.Object({ top: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }, { additionalProperties: false });
 
 function notifierOf(deps: ApiDeps): Notifier {
@@ -108,6 +110,7 @@ export async function notificationRoutes(app: FastifyInstance, { deps }: RouteOp
         summary: 'Send a test message to the recipients and webhooks (at most one a minute); the delivery loop sends it within seconds',
         tags: TAGS,
         params: TenantParams,
+        body: TestBody,
         response: { 202: Type.Object({ value: Type.Array(DeliveryView) }) },
       },
     },
