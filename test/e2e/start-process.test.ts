@@ -42,8 +42,9 @@ describe('authlens start with its output piped', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     await until(() => existsSync(info), 60_000);
     const { url } = JSON.parse(await readFile(info, 'utf8')) as { url: string };
-    // The reader goes away (tee ended by Ctrl-C); the next request log line meets a closed pipe.
+    // The reader goes away (`2>&1 | tee`, ended by the same Ctrl-C): both outputs meet a closed pipe.
     child.stdout.destroy();
+    child.stderr.destroy();
     await fetch(`${url}/api/v1/health`).catch(() => undefined);
     await fetch(`${url}/api/v1/health`).catch(() => undefined);
     // Ctrl-C reaches the whole pipeline.
@@ -51,7 +52,6 @@ describe('authlens start with its output piped', () => {
     const code = await Promise.race([exited, new Promise<'running'>((r) => setTimeout(() => r('running'), 30_000))]);
     if (code === 'running') child.kill('SIGKILL');
     expect(code, stderr).toBe(0);
-    expect(stderr).toContain('shutting down');
     expect(existsSync(info)).toBe(false);
   }, 120_000);
 });
