@@ -4,74 +4,29 @@
  * revoke it) and notifications (settings, webhooks, deliveries), as the demo
  * tenant's global admin and as a security admin who may only look.
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { loadConfig } from '../../src/config/config.ts';
-import { startServer, type RunningServer } from '../../src/main.ts';
-import { createSessionService } from '../../src/directory/sessions.ts';
-import { createFilePortalUserStore } from '../../src/directory/portal-users-file.ts';
+import type { Page } from 'playwright-core';
+import type { RunningServer } from '../../src/main.ts';
 import { SMTP_NOT_CONFIGURED } from '../../src/notify/notifier.ts';
+import { startPortal, type PortalHarness } from './portal-harness.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-let dataDir: string;
+let portal: PortalHarness;
 let server: RunningServer;
-let browser: Browser;
-const lines: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (see .ci/run)`);
-  dataDir = await mkdtemp(path.join(tmpdir(), 'authlens-portal-admin-'));
-  server = await startServer(loadConfig({ dataDir, port: 0, demo: true, logLevel: 'warn' }, {}), {
-    log: (l) => lines.push(l),
-    demo: { users: 60, days: 7, seed: 11 },
-  });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  portal = await startPortal('portal-admin', { users: 60, days: 7, seed: 11 });
+  server = portal.server;
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
+  await portal?.close();
 });
 
-const CHOSEN_PASSWORD = 'a password of my own choosing';
-/** Passwords chosen so far, per user (the first sign-in of each replaces its one-time password). */
-const chosen = new Map<string, string>();
-
-function demoAdmin(): { upn: string; password: string } {
-  const m = /user (\S+), one-time password (\S+)/.exec(lines.find((l) => l.includes('one-time password')) ?? '');
-  if (m === null || m[1] === undefined || m[2] === undefined) throw new Error(`no bootstrap line in: ${lines.join(' | ')}`);
-  return { upn: m[1], password: m[2] };
-}
+const demoAdmin = (): { upn: string } => portal.admin;
 
 /** A new page (with clipboard access) signed in as `who`, at `hash` of the portal. */
-async function signedIn(who: { upn: string; password: string }, hash = ''): Promise<Page> {
-  const context = await browser.newContext();
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/${hash}`);
-  const password = chosen.get(who.upn) ?? who.password;
-  await page.getByLabel('User principal name').fill(who.upn);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  const nav = page.getByRole('navigation', { name: 'Reports' });
-  const asked = page.getByRole('heading', { name: 'Choose a new password' });
-  await nav.or(asked).waitFor();
-  if (await asked.isVisible()) {
-    await page.getByLabel('Current password').fill(password);
-    await page.getByLabel('New password', { exact: true }).fill(CHOSEN_PASSWORD);
-    await page.getByLabel('New password again').fill(CHOSEN_PASSWORD);
-    await page.getByRole('button', { name: 'Set password' }).click();
-    chosen.set(who.upn, CHOSEN_PASSWORD);
-  }
-  await nav.waitFor();
-  return page;
+function signedIn(who: { upn: string }, hash = ''): Promise<Page> {
+  return portal.signIn(who.upn, { hash, permissions: ['clipboard-read', 'clipboard-write'] });
 }
 
 async function close(page: Page): Promise<void> {
@@ -288,9 +243,8 @@ describe('portal: notifications', () => {
   });
 
   it('lets a security admin look but not change, and shows the API\'s refusal when they try anyway', async () => {
-    const sessions = createSessionService(createFilePortalUserStore(dataDir));
-    const issued = await sessions.issueOneTimePassword('demo', 'secadmin@northwind.example', 'security-admin');
-    const page = await signedIn({ upn: 'secadmin@northwind.example', password: issued.password });
+    await portal.addUser('secadmin@northwind.example', 'security-admin');
+    const page = await signedIn({ upn: 'secadmin@northwind.example' });
     // Notifications yes, API keys no (not in the nav, and its address leads to the start page).
     expect(await page.locator('nav a[data-page]').evaluateAll((as) => as.map((a) => a.getAttribute('data-page')))).toContain('notifications');
     expect(await page.locator('nav a[data-page="api-keys"]').count()).toBe(0);

@@ -6,81 +6,42 @@
  * pasted addresses, refuse a private URL, remove a list; a reports reader
  * reads both pages but changes nothing, and the API refuses them too.
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { loadConfig } from '../../src/config/config.ts';
-import { startServer, type RunningServer } from '../../src/main.ts';
-import { createSessionService } from '../../src/directory/sessions.ts';
-import { createFilePortalUserStore } from '../../src/directory/portal-users-file.ts';
+import type { Page } from 'playwright-core';
+import type { RunningServer } from '../../src/main.ts';
+import { startPortal, type PortalHarness } from './portal-harness.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const CHOSEN_PASSWORD = 'a password of my own choosing';
 const READER = 'reader@northwind.example';
 
-let dataDir: string;
+let portal: PortalHarness;
 let server: RunningServer;
-let browser: Browser;
-const lines: string[] = [];
-/** Current password per UPN once a test replaced the one-time one. */
-const passwords = new Map<string, string>();
-let readerOneTime: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (see .ci/run)`);
-  dataDir = await mkdtemp(path.join(tmpdir(), 'authlens-portal-detect-'));
-  server = await startServer(loadConfig({ dataDir, port: 0, demo: true, logLevel: 'warn' }, {}), {
-    log: (l) => lines.push(l),
-    demo: { users: 120, days: 10, seed: 7 },
-  });
-  readerOneTime = (await createSessionService(createFilePortalUserStore(dataDir)).issueOneTimePassword('demo', READER, 'reports-reader')).password;
+  portal = await startPortal('portal-detect', { users: 120, days: 10, seed: 7 });
+  server = portal.server;
+  await portal.addUser(READER, 'reports-reader');
   // A list of the operator's, for every tenant: read-only in the portal.
-  const file = path.join(dataDir, 'operator-tor.txt');
+  const file = path.join(portal.dataDir, 'operator-tor.txt');
   await writeFile(file, '192.0.2.1\n192.0.2.2\n');
   await server.runtime.enrichment.lists.add({ scope: 'global', name: 'operator-tor', category: 'anonymizer', source: file });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
+  await portal?.close();
 });
 
-function adminCredentials(): { upn: string; password: string } {
-  const m = /user (\S+), one-time password (\S+)/.exec(lines.find((l) => l.includes('one-time password')) ?? '');
-  if (m === null || m[1] === undefined || m[2] === undefined) throw new Error(`no bootstrap line in: ${lines.join(' | ')}`);
-  return { upn: m[1], password: m[2] };
-}
+const adminCredentials = (): { upn: string } => portal.admin;
 
-/** A new page signed in as `upn` (replacing a one-time password on the way), at the portal page `id`. */
-async function signedIn(upn: string, oneTime: string, pageId: string): Promise<Page> {
-  const page = await browser.newPage();
-  const password = passwords.get(upn) ?? oneTime;
-  await page.goto(server.url);
-  await page.getByLabel('User principal name').fill(upn);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  const nav = page.getByRole('navigation', { name: 'Reports' });
-  const asked = page.getByRole('heading', { name: 'Choose a new password' });
-  await nav.or(asked).waitFor();
-  if (await asked.isVisible()) {
-    await page.getByLabel('Current password').fill(password);
-    await page.getByLabel('New password', { exact: true }).fill(CHOSEN_PASSWORD);
-    await page.getByLabel('New password again').fill(CHOSEN_PASSWORD);
-    await page.getByRole('button', { name: 'Set password' }).click();
-    passwords.set(upn, CHOSEN_PASSWORD);
-  }
-  await nav.waitFor();
+/** A new page signed in as `upn` (replacing a one-time password on the way), at the portal page `pageId`. */
+async function signedIn(upn: string, pageId: string): Promise<Page> {
+  const page = await portal.signIn(upn);
   await page.locator(`nav a[data-page="${pageId}"]`).click();
   await page.locator('#page-title').waitFor();
   return page;
 }
-const asAdmin = (pageId: string): Promise<Page> => signedIn(adminCredentials().upn, adminCredentials().password, pageId);
+const asAdmin = (pageId: string): Promise<Page> => signedIn(portal.admin.upn, pageId);
 
 /** The API as the page's own session (cookie and CSRF token of a fresh GET /session). */
 async function apiFrom(page: Page, method: string, url: string, body?: unknown): Promise<{ status: number; json: unknown }> {
@@ -275,7 +236,7 @@ describe('IP lists and named locations page', () => {
 
 describe('a reports reader', () => {
   it('reads the detection settings and the lists but is offered no change, and the API refuses one', async () => {
-    const page = await signedIn(READER, readerOneTime, 'detection-settings');
+    const page = await signedIn(READER, 'detection-settings');
     await page.locator('fieldset.ds-detector').first().waitFor();
     expect(await page.locator('.ds-note').first().textContent()).toBe('You can read these settings. Only global admins and security admins can change them or run a backtest.');
     expect(await page.locator('fieldset[data-detector="D1"]').getByLabel(/^Log only/).isDisabled()).toBe(true);

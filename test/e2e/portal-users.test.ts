@@ -6,28 +6,15 @@
  * edition without risky users, and one user's devices on the offline map
  * with their sign-ins.
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { loadConfig } from '../../src/config/config.ts';
-import { startServer, type RunningServer } from '../../src/main.ts';
-import { createSessionService } from '../../src/directory/sessions.ts';
-import { createFilePortalUserStore } from '../../src/directory/portal-users-file.ts';
+import type { Page } from 'playwright-core';
+import type { RunningServer } from '../../src/main.ts';
+import { startPortal, type PortalHarness } from './portal-harness.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const CHOSEN_PASSWORD = 'a password of my own choosing';
 const READER = 'auditor@northwind.example';
 
-let dataDir: string;
+let portal: PortalHarness;
 let server: RunningServer;
-let browser: Browser;
-const lines: string[] = [];
-/** Current password per UPN: the one-time one until a test replaced it. */
-const passwords = new Map<string, string>();
 let adminUpn = '';
 
 interface RiskyUser {
@@ -38,48 +25,19 @@ interface RiskyUser {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (see .ci/run)`);
-  dataDir = await mkdtemp(path.join(tmpdir(), 'authlens-portal-users-'));
-  server = await startServer(loadConfig({ dataDir, port: 0, demo: true, logLevel: 'warn' }, {}), {
-    log: (l) => lines.push(l),
-    demo: { users: 120, days: 10, seed: 7 },
-  });
-  const m = /user (\S+), one-time password (\S+)/.exec(lines.find((l) => l.includes('one-time password')) ?? '');
-  if (m === null || m[1] === undefined || m[2] === undefined) throw new Error(`no bootstrap line in: ${lines.join(' | ')}`);
-  adminUpn = m[1];
-  passwords.set(adminUpn, m[2]);
-  const reader = await createSessionService(createFilePortalUserStore(dataDir)).issueOneTimePassword('demo', READER, 'reports-reader');
-  passwords.set(READER, reader.password);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  portal = await startPortal('portal-users', { users: 120, days: 10, seed: 7 });
+  server = portal.server;
+  adminUpn = portal.admin.upn;
+  await portal.addUser(READER, 'reports-reader');
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
+  await portal?.close();
 });
 
 /** A new page signed in as `upn` (the demo's global admin by default), then at `hash`. */
-async function signedIn(hash: string, upn: string = adminUpn): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const password = passwords.get(upn) ?? '';
-  await page.goto(server.url);
-  await page.getByRole('textbox', { name: 'User principal name' }).fill(upn);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  const nav = page.getByRole('navigation', { name: 'Reports' });
-  const asked = page.getByRole('heading', { name: 'Choose a new password' });
-  await nav.or(asked).waitFor();
-  if (await asked.isVisible()) {
-    await page.getByLabel('Current password').fill(password);
-    await page.getByLabel('New password', { exact: true }).fill(CHOSEN_PASSWORD);
-    await page.getByLabel('New password again').fill(CHOSEN_PASSWORD);
-    await page.getByRole('button', { name: 'Set password' }).click();
-    passwords.set(upn, CHOSEN_PASSWORD);
-    await nav.waitFor();
-  }
-  await page.goto(`${server.url}/${hash}`);
-  return page;
+function signedIn(hash: string, upn: string = adminUpn): Promise<Page> {
+  return portal.signIn(upn, { hash, context: { viewport: { width: 1400, height: 1000 } } });
 }
 
 /** The API's answer in the page's session, as the page itself would get it. */

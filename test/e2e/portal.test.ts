@@ -4,59 +4,32 @@
  * anomaly report and the application dashboard, and ignore a detection as a
  * licensed global admin.
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { loadConfig } from '../../src/config/config.ts';
-import { startServer, type RunningServer } from '../../src/main.ts';
+import type { Browser, Page } from 'playwright-core';
+import type { RunningServer } from '../../src/main.ts';
 import { createTenantService } from '../../src/directory/tenants.ts';
 import { createSessionService } from '../../src/directory/sessions.ts';
 import { createFilePortalUserStore } from '../../src/directory/portal-users-file.ts';
 import { GLOBAL_ADMIN_ROLE_TEMPLATE_ID } from '../../src/schema/directory.ts';
+import { CHOSEN_PASSWORD, startPortal, type PortalHarness } from './portal-harness.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
+let portal: PortalHarness;
 let dataDir: string;
 let server: RunningServer;
 let browser: Browser;
-const lines: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (see .ci/run)`);
-  dataDir = await mkdtemp(path.join(tmpdir(), 'authlens-portal-'));
-  server = await startServer(loadConfig({ dataDir, port: 0, demo: true, logLevel: 'warn' }, {}), {
-    log: (l) => lines.push(l),
-    demo: { users: 120, days: 10, seed: 7 },
-  });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  portal = await startPortal('portal', { users: 120, days: 10, seed: 7 });
+  ({ dataDir, server, browser } = portal);
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
+  await portal?.close();
 });
 
-function demoCredentials(): { upn: string; password: string } {
-  const line = lines.find((l) => l.includes('one-time password'));
-  const m = /user (\S+), one-time password (\S+)/.exec(line ?? '');
-  if (m === null || m[1] === undefined || m[2] === undefined) throw new Error(`no bootstrap line in: ${lines.join(' | ')}`);
-  return { upn: m[1], password: m[2] };
-}
+/** The demo admin's one-time password, as the server printed it (this file tests replacing it step by step). */
+const demoCredentials = (): { upn: string; password: string } => portal.admin;
 
-const CHOSEN_PASSWORD = 'a password of my own choosing';
 // The one-time password until a test replaces it (the first test does; each test works alone too).
 let adminPassword: string | undefined;
 
