@@ -29,6 +29,12 @@ export function tenantPath(rest = '') {
   return rest === '' ? base : `${base}/${rest}`;
 }
 
+/** "2026-11-20 10:00:05 UTC" from an ISO time; `none` when there is none. */
+export function utcTime(iso, none = '') {
+  if (!iso) return none;
+  return `${String(iso).replace('T', ' ').replace(/(\.\d+)?Z$/, '')} UTC`;
+}
+
 export function text(el, value) {
   el.textContent = value == null ? '' : String(value);
   return el;

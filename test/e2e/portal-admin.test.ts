@@ -91,7 +91,7 @@ describe('portal: API keys', () => {
     await row.getByRole('button', { name: /^Revoke/ }).click();
     await dialog.getByRole('button', { name: 'Revoke key' }).click();
     await expect.poll(() => page.locator('#keys-status').textContent()).toBe(`Key SIEM export (${id}) revoked. Programs using it are refused from now on.`);
-    await expect.poll(() => row.locator('td').nth(5).textContent()).toMatch(/^Revoked \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+    await expect.poll(() => row.locator('td').nth(5).textContent()).toMatch(/^Revoked \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
     expect(await row.getByRole('button').count()).toBe(0);
     expect(await page.evaluate('document.activeElement?.id')).toBe('keys-list-title');
     expect(await statusWithKey(page, '/api/v1/tenants/demo/reports', key)).toBe(401);

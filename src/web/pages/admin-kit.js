@@ -3,12 +3,6 @@
 // confirmation dialog. Not a page itself (not in PAGES).
 import { h, text } from '../lib.js';
 
-/** "2026-11-20 10:00 UTC" from an ISO time; `none` when there is none. */
-export function when(iso, none = '') {
-  if (!iso) return none;
-  return `${String(iso).replace('T', ' ').slice(0, 16)} UTC`;
-}
-
 /**
  * An API error as a sentence for the page: a refusal says who may do it, the
  * API's own message follows (it names the role or edition).

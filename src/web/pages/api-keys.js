@@ -1,8 +1,8 @@
 // API keys of the signed-in tenant (SPEC 1: global admins only; the API
 // checks it on every call): list without secrets, create (the key is shown
 // once), revoke after a confirmation.
-import { api, h, tenantPath, text } from '../lib.js';
-import { confirmDialog, refusal, secretOnce, statusLine, when } from './admin-kit.js';
+import { api, h, tenantPath, text, utcTime } from '../lib.js';
+import { confirmDialog, refusal, secretOnce, statusLine } from './admin-kit.js';
 
 const ROLES = [
   { id: 'reports-reader', label: 'Reports reader', can: 'view and download reports, risky users, lists and settings' },
@@ -73,9 +73,9 @@ export async function render(container) {
           h('td', {}, k.name || '(no name)'),
           h('td', {}, roleLabel(k.role)),
           h('td', {}, h('code', {}, k.id)),
-          h('td', {}, when(k.createdAt)),
-          h('td', {}, when(k.lastUsedAt, 'never')),
-          h('td', {}, k.revokedAt ? `Revoked ${when(k.revokedAt)}` : 'Active'),
+          h('td', {}, utcTime(k.createdAt)),
+          h('td', {}, utcTime(k.lastUsedAt, 'never')),
+          h('td', {}, k.revokedAt ? `Revoked ${utcTime(k.revokedAt)}` : 'Active'),
           h('td', {}, action),
         ),
       );

@@ -3,7 +3,7 @@
 // sign-ins (POST .../detections/{detector}/backtest) before saving them
 // (PUT .../detections/settings), and who changed what (GET .../settings/history).
 // The API decides who may change them; the page only mirrors it.
-import { api, current, h, tenantPath, text } from '../lib.js';
+import { api, current, h, tenantPath, text, utcTime } from '../lib.js';
 
 /** Who may change settings and run backtests (the API's SETTINGS_ROLES). */
 const WRITE_ROLES = ['global-admin', 'security-admin'];
@@ -105,7 +105,6 @@ function fmtMs(ms) {
 }
 const fmtValue = (key, v) => (isDuration(key) ? fmtMs(v) : Array.isArray(v) ? v.join(', ') || '(none)' : typeof v === 'object' && v !== null ? Object.entries(v).map(([k, x]) => `${k} ${x}`).join(', ') : String(v));
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-const shortTime = (iso) => String(iso || '').replace('T', ' ').replace(/(:\d\d)(\.\d+)?Z$/, '$1 UTC');
 
 let uid = 0;
 
@@ -398,7 +397,7 @@ export default {
       const table = h(
         'table',
         { class: 'ds-bt-table' },
-        h('caption', {}, `Backtest, ${shortTime(first.range.from)} to ${shortTime(first.range.to)}`),
+        h('caption', {}, `Backtest, ${utcTime(first.range.from)} to ${utcTime(first.range.to)}`),
         h(
           'thead',
           {},
@@ -432,7 +431,7 @@ export default {
         if (!ex.length || !c.enabled) continue;
         const list = h('ul', { class: 'ds-examples' });
         for (const [kind, d] of ex) {
-          list.append(h('li', {}, h('strong', {}, `${kind}: `), `${d.userPrincipalName || d.userId || d.ipAddress || ''} · ${shortTime(d.detectedDateTime)} · ${d.severity}${d.ipAddress ? ` · ${d.ipAddress}` : ''}`));
+          list.append(h('li', {}, h('strong', {}, `${kind}: `), `${d.userPrincipalName || d.userId || d.ipAddress || ''} · ${utcTime(d.detectedDateTime)} · ${d.severity}${d.ipAddress ? ` · ${d.ipAddress}` : ''}`));
         }
         results.append(h('details', { class: 'ds-more' }, h('summary', {}, `Examples for ${detectorName(c.id)}`), list));
       }
@@ -483,7 +482,7 @@ export default {
       value.slice(0, 50).forEach((v, i) => {
         const before = value[i + 1] ? value[i + 1].settings : {};
         const diff = describeChange(before, v.settings, defaultsOf);
-        body.append(h('tr', {}, h('td', {}, shortTime(v.at)), h('td', {}, v.by), h('td', {}, diff.length ? h('ul', { class: 'kv' }, ...diff.map((x) => h('li', {}, x))) : 'No change')));
+        body.append(h('tr', {}, h('td', {}, utcTime(v.at)), h('td', {}, v.by), h('td', {}, diff.length ? h('ul', { class: 'kv' }, ...diff.map((x) => h('li', {}, x))) : 'No change')));
       });
       table.append(body);
       history.append(h('div', { class: 'table-wrap' }, table));

@@ -2,7 +2,7 @@
 // (GET .../lists), adding a list from pasted addresses or a URL (POST .../lists)
 // and removing one (DELETE .../lists/{name}). Named locations are the lists of
 // category `trusted`. The API decides who may change them; the page mirrors it.
-import { api, current, h, tenantPath, text } from '../lib.js';
+import { api, current, h, tenantPath, text, utcTime } from '../lib.js';
 
 /** Who may add and remove lists (the API's SETTINGS_ROLES). */
 const WRITE_ROLES = ['global-admin', 'security-admin'];
@@ -24,7 +24,6 @@ const FORMATS = [
   ['feodo-csv', 'abuse.ch Feodo Tracker CSV'],
   ['ipsum', 'ipsum (IP and count)'],
 ];
-const shortTime = (iso) => String(iso || '').replace('T', ' ').replace(/(:\d\d)(\.\d+)?Z$/, '$1 UTC');
 
 export default {
   id: 'lists',
@@ -67,7 +66,7 @@ export default {
         h('td', {}, l.scope === 'global' ? 'All directories' : 'This directory'),
         h('td', { class: 'num' }, counts, detail ? h('span', { class: 'hint' }, ` (${detail})`) : ''),
         h('td', {}, source),
-        h('td', {}, shortTime(l.loadedAt)),
+        h('td', {}, utcTime(l.loadedAt)),
         canWrite ? h('td', {}, remove) : '',
       );
     }

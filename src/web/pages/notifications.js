@@ -2,8 +2,8 @@
 // when alerts go out and to whom, webhooks (signing secret shown once), and
 // the recent deliveries with their outcome. Global admins change things;
 // security admins see them (the API checks both on every call).
-import { api, current, h, tenantPath, text } from '../lib.js';
-import { confirmDialog, refusal, secretOnce, statusLine, when } from './admin-kit.js';
+import { api, current, h, tenantPath, text, utcTime } from '../lib.js';
+import { confirmDialog, refusal, secretOnce, statusLine } from './admin-kit.js';
 
 export const id = 'notifications';
 export const title = 'Notifications';
@@ -53,7 +53,7 @@ async function renderSettings(box, canManage) {
   }
   const status = statusLine('notify-settings-status');
   const changed = h('p', { class: 'hint' });
-  const showChanged = (x) => text(changed, x.updatedAt ? `Last changed by ${x.updatedBy ?? 'unknown'} on ${when(x.updatedAt)}.` : 'These are the defaults; nobody has changed them yet.');
+  const showChanged = (x) => text(changed, x.updatedAt ? `Last changed by ${x.updatedBy ?? 'unknown'} on ${utcTime(x.updatedAt)}.` : 'These are the defaults; nobody has changed them yet.');
   showChanged(s);
   const form = h(
     'form',
@@ -150,7 +150,7 @@ async function renderWebhooks(box, canManage, onChange) {
       body.append(
         h('tr', { 'data-webhook': w.id },
           h('td', {}, h('code', {}, w.url)),
-          h('td', {}, when(w.createdAt)),
+          h('td', {}, utcTime(w.createdAt)),
           h('td', {}, w.createdBy),
           canManage ? h('td', {}, h('button', { type: 'button', class: 'danger-outline', 'aria-label': `Remove webhook ${w.url}`, onclick: (e) => remove(w, e.currentTarget) }, 'Remove')) : '',
         ),
@@ -265,7 +265,7 @@ function deliveriesView(box, webhooks, settings, canManage) {
       const what = d.channel === 'email' ? 'E-mail' : `Webhook ${webhooks().find((w) => w.id === d.target)?.url ?? d.target}`;
       if (d.status === 'sent') return `${what}: sent.`;
       if (d.status === 'failed') return `${what}: failed: ${d.lastError ?? 'no reason given'}.`;
-      return d.lastError ? `${what}: not yet (${d.lastError}); next try ${when(d.nextAttemptAt, 'soon')}.` : `${what}: still waiting to be sent.`;
+      return d.lastError ? `${what}: not yet (${d.lastError}); next try ${utcTime(d.nextAttemptAt, 'soon')}.` : `${what}: still waiting to be sent.`;
     };
     const anyFailed = mine.some((d) => d.status !== 'sent');
     if (mine.length <= 1) testStatus.set(`Test notification: ${mine.map(outcome).join(' ')}`, anyFailed);
@@ -300,10 +300,10 @@ function deliveriesView(box, webhooks, settings, canManage) {
     const body = h('tbody');
     for (const d of rows) {
       const channel = d.channel === 'email' ? emailChannel(d.target) : `Webhook ${hookUrl(d.target) ?? `${d.target} (removed)`}`;
-      const detail = d.status === 'sent' ? when(d.sentAt) : d.status === 'pending' ? `next try ${when(d.nextAttemptAt, 'soon')}` : '';
+      const detail = d.status === 'sent' ? utcTime(d.sentAt) : d.status === 'pending' ? `next try ${utcTime(d.nextAttemptAt, 'soon')}` : '';
       body.append(
         h('tr', { class: `delivery-${d.status}` },
-          h('td', {}, when(d.createdAt)),
+          h('td', {}, utcTime(d.createdAt)),
           h('td', {}, KIND[d.kind] ?? d.kind),
           h('td', {}, channel),
           h('td', {}, d.subject),

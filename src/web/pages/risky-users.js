@@ -1,7 +1,7 @@
 // Risky users (SPEC 4 D7, SPEC 5 suspected-breach actions): the tenant's users
 // whose sign-ins set off detections, their level and state, the detections
 // behind it, and the state changes an admin may record.
-import { api, current, h, tenantPath, text } from '../lib.js';
+import { api, current, h, tenantPath, text, utcTime } from '../lib.js';
 import {
   DETECTOR_REPORTS,
   DETECTOR_TITLES,
@@ -11,7 +11,6 @@ import {
   evidenceText,
   levelBadge,
   refusal,
-  utc,
 } from './users-common.js';
 
 /** The state changes offered (SPEC 5: mark as compromised, remediated, dismissed). */
@@ -126,7 +125,7 @@ export default {
             h('td', {}, userLink(u.userPrincipalName)),
             h('td', {}, levelBadge(u.riskLevel)),
             h('td', {}, u.riskState ? STATE_WORDS[u.riskState] || u.riskState : 'At risk'),
-            h('td', {}, utc(u.riskLastUpdatedDateTime)),
+            h('td', {}, utcTime(u.riskLastUpdatedDateTime)),
             h('td', {}, detectorSummary(u.contributing)),
             h('td', {}, open),
           ),
@@ -139,8 +138,8 @@ export default {
       if (q.get('state')) filters.push(`state ${STATE_WORDS[q.get('state')]}`);
       const summary =
         users.length === 0
-          ? `No risky users${filters.length ? ` with ${filters.join(' and ')}` : ''} from ${utc(answer.from)} to ${utc(answer.to)}.`
-          : `${users.length} risky user${users.length === 1 ? '' : 's'}${filters.length ? ` with ${filters.join(' and ')}` : ''}, detections from ${utc(answer.from)} to ${utc(answer.to)}.`;
+          ? `No risky users${filters.length ? ` with ${filters.join(' and ')}` : ''} from ${utcTime(answer.from)} to ${utcTime(answer.to)}.`
+          : `${users.length} risky user${users.length === 1 ? '' : 's'}${filters.length ? ` with ${filters.join(' and ')}` : ''}, detections from ${utcTime(answer.from)} to ${utcTime(answer.to)}.`;
       text(status, note ? `${note} ${summary}` : summary);
     }
 
@@ -177,7 +176,7 @@ export default {
             'li',
             { class: `sev-${c.severity}` },
             h('strong', {}, DETECTOR_TITLES[c.detector] || c.detector),
-            ` — ${c.severity} severity, ${utc(c.detectedDateTime)}`,
+            ` — ${c.severity} severity, ${utcTime(c.detectedDateTime)}`,
             where ? h('div', {}, where) : '',
             e && e.evidence ? h('div', { class: 'hint' }, `Evidence: ${evidenceText(e.evidence)}`) : '',
             c.signInId ? h('div', { class: 'hint' }, `Sign-in id ${c.signInId}`) : '',
@@ -198,7 +197,7 @@ export default {
         const list = h('ul', { class: 'plain' });
         for (const c of [...r.history].reverse()) {
           list.append(
-            h('li', {}, `${utc(c.at)}: ${c.from ? `${STATE_WORDS[c.from] || c.from} → ` : ''}${STATE_WORDS[c.to] || c.to}, by ${c.by}${c.reason ? ` (“${c.reason}”)` : ''}`),
+            h('li', {}, `${utcTime(c.at)}: ${c.from ? `${STATE_WORDS[c.from] || c.from} → ` : ''}${STATE_WORDS[c.to] || c.to}, by ${c.by}${c.reason ? ` (“${c.reason}”)` : ''}`),
           );
         }
         box.replaceChildren(list);

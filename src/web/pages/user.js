@@ -2,8 +2,8 @@
 // and sign-in activity, from the user-devices and user-activity reports and
 // /risky-users/{upn}. The map is drawn offline: Natural Earth outlines
 // (world-atlas, served by the portal) in a plain equirectangular projection.
-import { api, h, tenantPath, text } from '../lib.js';
-import { DETECTOR_TITLES, STATE_WORDS, hashParams, levelBadge, refusal, utc } from './users-common.js';
+import { api, h, tenantPath, text, utcTime } from '../lib.js';
+import { DETECTOR_TITLES, STATE_WORDS, hashParams, levelBadge, refusal } from './users-common.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 const W = 960;
@@ -246,7 +246,7 @@ export default {
             'Risk level ',
             levelBadge(r.riskLevel),
             r.riskState ? `, state ${STATE_WORDS[r.riskState] || r.riskState}` : '',
-            r.riskLastUpdatedDateTime ? `, last updated ${utc(r.riskLastUpdatedDateTime)}` : '',
+            r.riskLastUpdatedDateTime ? `, last updated ${utcTime(r.riskLastUpdatedDateTime)}` : '',
             r.contributing.length ? ` — ${r.contributing.length} detection${r.contributing.length === 1 ? '' : 's'} in the last 30 days: ` : ' — no detections in the last 30 days.',
             [...new Set(r.contributing.map((c) => DETECTOR_TITLES[c.detector] || c.detector))].join(', '),
           ),
@@ -274,7 +274,7 @@ export default {
                 ` — ${signInWords(p.signIns)}`,
                 h('div', { class: 'hint' }, `Devices: ${[...p.devices].join(', ')}`),
                 h('div', { class: 'hint' }, `IP addresses: ${[...p.ips].join(', ')}`),
-                p.last ? h('div', { class: 'hint' }, `Last seen ${utc(p.last)}`) : '',
+                p.last ? h('div', { class: 'hint' }, `Last seen ${utcTime(p.last)}`) : '',
                 Number.isFinite(p.lat) ? '' : h('div', { class: 'hint' }, 'No coordinates: not on the map.'),
               ),
             );
@@ -297,7 +297,7 @@ export default {
                 { title: 'IP address', value: (r) => r.ipAddress || '' },
                 { title: 'Location', value: (r) => r.location || '' },
                 { title: 'Sign-ins', value: (r) => String(r.signIns) },
-                { title: 'Last seen', value: (r) => utc(r.lastSeenDateTime) },
+                { title: 'Last seen', value: (r) => utcTime(r.lastSeenDateTime) },
               ],
               devices.value.rows,
             ),
@@ -317,7 +317,7 @@ export default {
           actBox.append(
             table(
               [
-                { title: 'Date', value: (r) => utc(r.createdDateTime) },
+                { title: 'Date', value: (r) => utcTime(r.createdDateTime) },
                 { title: 'Application', value: (r) => r.appDisplayName || '' },
                 { title: 'Result', value: (r) => [OUTCOMES[r.status] || r.status || '', r.failureReason && r.status !== 'success' ? `(${r.failureReason})` : ''].filter(Boolean).join(' ') },
                 { title: 'Device', value: (r) => [r.deviceName, r.operatingSystem, r.browser].filter(Boolean).join(' · ') },

@@ -39,12 +39,6 @@ export const STATE_WORDS = {
 /** Roles the API lets change a risk state (docs/api.md). */
 export const STATE_WRITERS = ['global-admin', 'security-admin'];
 
-/** "2026-11-20 10:00:05 UTC" from an ISO time. */
-export function utc(iso) {
-  if (!iso) return '';
-  return `${String(iso).replace('T', ' ').replace(/(\.\d+)?Z$/, '')} UTC`;
-}
-
 /** A risk level as a badge the eye finds and a screen reader reads as a word. */
 export function levelBadge(level) {
   return h('span', { class: `risk-badge risk-${level}` }, LEVEL_WORDS[level] || level);
