@@ -166,8 +166,13 @@ export interface ReportQueries {
  * duckdb/graph-queries.ts). Records come back in Graph's JSON shape.
  */
 export interface GraphQueries {
-  list(tenant: TenantId, resource: GraphResource, query: GraphListQuery): Promise<GraphListResult>;
-  get(tenant: TenantId, resource: GraphResource, id: string): Promise<GraphRecord | undefined>;
+  /**
+   * `own`: records of the resource that authlens computes outside the store
+   * (riskyUsers: its risk model over the detections), listed, filtered and
+   * paged with the stored ones; a stored record with the same id wins.
+   */
+  list(tenant: TenantId, resource: GraphResource, query: GraphListQuery, own?: readonly GraphRecord[]): Promise<GraphListResult>;
+  get(tenant: TenantId, resource: GraphResource, id: string, own?: readonly GraphRecord[]): Promise<GraphRecord | undefined>;
 }
 
 /** One detector key's checkpointed state (src/detect/engine): plain JSON. */

@@ -148,6 +148,36 @@ describe('graph queries: other resources', () => {
     expect(r.value).toEqual([{ id: 'u-1', riskLastUpdatedDateTime: '2026-11-01T08:00:00.000Z', userPrincipalName: 'ann@contoso.example', riskLevel: 'high', riskState: 'atRisk' }]);
     expect((await createGraphQueries(store.db).list('beta', 'riskyUsers', q())).value).toEqual([]);
   });
+
+  it('lists, filters, pages and gets authlens\'s own risky users beside the imported ones; an imported record with the same id wins', async () => {
+    const own = (id: string, at: string, level: string): GraphRecord => ({
+      id,
+      riskLastUpdatedDateTime: at,
+      userPrincipalName: `${id}@contoso.example`,
+      riskLevel: level,
+      riskState: 'atRisk',
+      riskDetail: 'none',
+      isDeleted: false,
+      isProcessing: false,
+    });
+    const mine = [own('o-1', '2026-11-02T09:00:00.000Z', 'high'), own('o-2', '2026-11-03T09:00:00.000Z', 'low'), own('u-1', '2026-11-04T09:00:00.000Z', 'low')];
+    const g = createGraphQueries(store.db);
+    const all = await g.list('alpha', 'riskyUsers', q({ count: true }), mine);
+    expect(ids(all.value)).toEqual(['o-2', 'o-1', 'u-1']);
+    expect(all.count).toBe(3);
+    // u-1 is imported (high, 2026-11-01): the own record of that id is not listed.
+    expect(all.value.find((r) => r.id === 'u-1')).toMatchObject({ riskLevel: 'high', riskLastUpdatedDateTime: '2026-11-01T08:00:00.000Z' });
+    const high = await g.list('alpha', 'riskyUsers', q({ filter: filter("riskLevel eq microsoft.graph.riskLevel'high'") }), mine);
+    expect(ids(high.value)).toEqual(['o-1', 'u-1']);
+    const first = await g.list('alpha', 'riskyUsers', q({ top: 1 }), mine);
+    expect(ids(first.value)).toEqual(['o-2']);
+    const second = await g.list('alpha', 'riskyUsers', q({ top: 5, after: first.next! }), mine);
+    expect(ids(second.value)).toEqual(['o-1', 'u-1']);
+    expect(await g.get('alpha', 'riskyUsers', 'o-1', mine)).toEqual(mine[0]);
+    expect(await g.get('alpha', 'riskyUsers', 'o-1')).toBeUndefined();
+    // Another tenant sees only what it is given, never alpha's imported records.
+    expect(ids((await g.list('beta', 'riskyUsers', q(), [own('b-1', '2026-11-02T09:00:00.000Z', 'medium')])).value)).toEqual(['b-1']);
+  });
 });
 
 describe('filter compiler properties', () => {

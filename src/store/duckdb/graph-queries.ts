@@ -101,17 +101,25 @@ const OWN_RISK_DETECTIONS = `SELECT id, time, json_object(
   ) AS doc
   FROM detections WHERE tenant = $1 AND NOT log_only`;
 
+const IMPORTED_RISKY_USERS = `SELECT id, time, doc FROM events WHERE tenant = $1 AND kind = 'riskyUser'`;
+
 /**
- * The rows of riskyUsers: imported riskyUser records. authlens's own D7 risky
- * users join here (UNION ALL a SELECT id, time, doc) when the detections
- * engineer lands them; nothing else needs to change.
+ * The rows of riskyUsers: the imported riskyUser records (the IdP's own), and,
+ * when the caller passes them as a JSON array in `ownParam`, authlens's own
+ * risky users (its risk model runs in the API layer). An imported record with
+ * the same id wins: it is the directory's own word on that user.
  */
-export function riskyUserSources(): string {
-  return `SELECT id, time, doc FROM events WHERE tenant = $1 AND kind = 'riskyUser'`;
+export function riskyUserSources(ownParam?: string): string {
+  if (ownParam === undefined) return IMPORTED_RISKY_USERS;
+  return `${IMPORTED_RISKY_USERS} UNION ALL
+  SELECT o.id, o.time, o.doc FROM (
+    SELECT json_extract_string(d, '$.id') AS id, CAST(json_extract_string(d, '$.riskLastUpdatedDateTime') AS TIMESTAMP) AS time, d AS doc
+    FROM (SELECT unnest(from_json(CAST(${ownParam} AS JSON), '["JSON"]')) AS d)) AS o
+  WHERE o.id NOT IN (SELECT id FROM events WHERE tenant = $1 AND kind = 'riskyUser')`;
 }
 
-/** Each resource as (id, time, ...) rows of one tenant ($1). JSON resources expose `doc`. */
-function sourceOf(resource: GraphResource): string {
+/** Each resource as (id, time, ...) rows of one tenant ($1). JSON resources expose `doc`; `ownParam` holds the caller's own records. */
+function sourceOf(resource: GraphResource, ownParam?: string): string {
   switch (resource) {
     case 'signIns':
       return `SELECT * FROM signins WHERE tenant = $1`;
@@ -120,7 +128,7 @@ function sourceOf(resource: GraphResource): string {
     case 'riskDetections':
       return `SELECT id, time, doc FROM events WHERE tenant = $1 AND kind = 'riskDetection' UNION ALL ${OWN_RISK_DETECTIONS}`;
     case 'riskyUsers':
-      return riskyUserSources();
+      return riskyUserSources(ownParam);
   }
 }
 
@@ -293,15 +301,23 @@ function toRecord(resource: GraphResource, r: Readonly<Record<string, PlainValue
   return resource === 'signIns' ? graphSignInFromRow(r) : docFromRow(resource, r);
 }
 
+/** Binds the caller's own records (riskyUsers only) as one JSON parameter; its placeholder, or undefined when there are none. */
+function ownRecordsParam(resource: GraphResource, own: readonly GraphRecord[] | undefined, params: SqlParam[]): string | undefined {
+  if (resource !== 'riskyUsers' || own === undefined || own.length === 0) return undefined;
+  params.push(JSON.stringify(own));
+  return `$${params.length}`;
+}
+
 export function createGraphQueries(db: DuckDb): GraphQueries {
   return {
-    async list(tenant: TenantId, resource: GraphResource, q: GraphListQuery): Promise<GraphListResult> {
+    async list(tenant: TenantId, resource: GraphResource, q: GraphListQuery, own?: readonly GraphRecord[]): Promise<GraphListResult> {
       const params: SqlParam[] = [tenant];
+      const ownParam = ownRecordsParam(resource, own, params);
       const compiler = new FilterCompiler(resource, params);
       const where = q.filter === undefined ? 'TRUE' : compiler.compile(q.filter);
       let count: number | undefined;
       if (q.count) {
-        const row = await db.one<{ n: number | bigint }>(`SELECT count(*)::INTEGER AS n FROM (${sourceOf(resource)}) AS s WHERE ${where}`, params);
+        const row = await db.one<{ n: number | bigint }>(`SELECT count(*)::INTEGER AS n FROM (${sourceOf(resource, ownParam)}) AS s WHERE ${where}`, params);
         count = Number(row?.n ?? 0);
       }
       const pageParams = [...params];
@@ -315,7 +331,7 @@ export function createGraphQueries(db: DuckDb): GraphQueries {
       }
       const dir = q.order === 'desc' ? 'DESC' : 'ASC';
       const rows = await db.all(
-        `SELECT * FROM (${sourceOf(resource)}) AS s WHERE ${where} AND ${keyset} ORDER BY time ${dir}, id ${dir} LIMIT $${pageParams.length + 1}`,
+        `SELECT * FROM (${sourceOf(resource, ownParam)}) AS s WHERE ${where} AND ${keyset} ORDER BY time ${dir}, id ${dir} LIMIT $${pageParams.length + 1}`,
         [...pageParams, Math.max(1, Math.trunc(q.top)) + 1],
       );
       const more = rows.length > q.top;
@@ -329,8 +345,11 @@ export function createGraphQueries(db: DuckDb): GraphQueries {
       };
     },
 
-    async get(tenant: TenantId, resource: GraphResource, id: string): Promise<GraphRecord | undefined> {
-      const row = await db.one(`SELECT * FROM (${sourceOf(resource)}) AS s WHERE id = $2 ORDER BY time DESC LIMIT 1`, [tenant, id]);
+    async get(tenant: TenantId, resource: GraphResource, id: string, own?: readonly GraphRecord[]): Promise<GraphRecord | undefined> {
+      const params: SqlParam[] = [tenant];
+      const ownParam = ownRecordsParam(resource, own, params);
+      params.push(id);
+      const row = await db.one(`SELECT * FROM (${sourceOf(resource, ownParam)}) AS s WHERE id = $${params.length} ORDER BY time DESC LIMIT 1`, params);
       return row === undefined ? undefined : toRecord(resource, row);
     },
   };

@@ -17,6 +17,9 @@ import { principalOf } from '../../principal.ts';
 import type { RouteOptionsOf } from '../../services.ts';
 import { normaliseQuery, parseListOptions, SUPPORTED_OPTIONS, type ListOptions } from '../../plugins/odata/query-options.ts';
 import { signSkipToken, verifySkipToken } from '../../plugins/odata/skip-token.ts';
+import { computeRiskyUsers } from '../v1/risky-users.ts';
+import type { RiskyUser } from '../../../detect/risk/risky-users.ts';
+import type { RiskState } from '../../../schema/risk.ts';
 
 /** Who may read the Graph API (SPEC 10 roles; all three read reports). */
 export const GRAPH_READ_ROLES: readonly Role[] = ['global-admin', 'security-admin', 'reports-reader'];
@@ -90,9 +93,42 @@ function nextLink(request: FastifyRequest, path: string, query: Readonly<Record<
   return `${baseUrl(request)}${path}?${parts.join('&')}`;
 }
 
+/** Days of detections authlens's own risky users are computed from for Graph (the longest interval /risky-users offers). */
+export const GRAPH_RISK_DAYS = 90;
+
+/** Graph's riskDetail for an admin's state; atRisk and remediated carry no detail Graph would name. */
+const RISK_DETAIL: Readonly<Partial<Record<RiskState, string>>> = {
+  dismissed: 'adminDismissedAllRiskForUser',
+  confirmedSafe: 'adminDismissedAllRiskForUser',
+  confirmedCompromised: 'adminConfirmedUserCompromised',
+};
+
+/** One of authlens's own risky users (D7) as Graph's riskyUser; its id is the directory id when known, else the UPN. */
+export function graphRiskyUser(u: RiskyUser): GraphRecord {
+  const state = u.riskState ?? 'none';
+  return {
+    id: u.userKey,
+    isDeleted: false,
+    isProcessing: false,
+    riskLastUpdatedDateTime: u.riskLastUpdatedDateTime,
+    riskLevel: u.riskLevel,
+    riskState: state,
+    riskDetail: (u.riskState === undefined ? undefined : RISK_DETAIL[u.riskState]) ?? 'none',
+    userPrincipalName: u.userPrincipalName,
+  };
+}
+
 export async function graphRoutes(app: FastifyInstance, { deps, services }: RouteOptionsOf): Promise<void> {
   const graph = deps.graph;
   const key = graph?.skipTokenKey ?? randomBytes(32);
+  const now = deps.now ?? (() => new Date());
+
+  /** riskyUsers: authlens's own (D7) beside the imported ones, when this server runs detections. */
+  async function ownRecords(tenant: string, resource: GraphResource): Promise<GraphRecord[] | undefined> {
+    if (resource !== 'riskyUsers' || deps.detect === undefined) return undefined;
+    const { users } = await computeRiskyUsers(deps, tenant, GRAPH_RISK_DAYS, now());
+    return users.map(graphRiskyUser);
+  }
 
   /** The caller's tenant, once it exists and has opted in, and when its edition includes the resource. */
   async function readableTenant(request: FastifyRequest, resource: GraphResource): Promise<string> {
@@ -144,13 +180,18 @@ export async function graphRoutes(app: FastifyInstance, { deps, services }: Rout
           if (p.query !== normalised) throw badRequest('Invalid $skiptoken: the token was issued for different query options');
           after = p.after;
         }
-        const result: GraphListResult = await queries().list(tenant, resource, {
-          order: options.order,
-          top: options.top,
-          count: options.count,
-          ...(options.filter === undefined ? {} : { filter: options.filter }),
-          ...(after === undefined ? {} : { after }),
-        });
+        const result: GraphListResult = await queries().list(
+          tenant,
+          resource,
+          {
+            order: options.order,
+            top: options.top,
+            count: options.count,
+            ...(options.filter === undefined ? {} : { filter: options.filter }),
+            ...(after === undefined ? {} : { after }),
+          },
+          await ownRecords(tenant, resource),
+        );
         const body: ListResponse = {
           '@odata.context': `${baseUrl(request)}/v1.0/$metadata#${sub}`,
           value: result.value.map((r) => project(r, options.select)),
@@ -184,7 +225,7 @@ export async function graphRoutes(app: FastifyInstance, { deps, services }: Rout
         const query = request.query as Record<string, unknown>;
         const parsed = parseListOptions(resource, typeof query['$select'] === 'string' ? { $select: query['$select'] } : {});
         if (!parsed.ok) throw badRequest(parsed.message);
-        const record = await queries().get(tenant, resource, id);
+        const record = await queries().get(tenant, resource, id, await ownRecords(tenant, resource));
         if (record === undefined) throw new ApiError(404, 'ResourceNotFound', `no ${resource} record with id '${id}'`);
         return { '@odata.context': `${baseUrl(request)}/v1.0/$metadata#${sub}/$entity`, ...project(record, parsed.options.select) };
       },

@@ -13,7 +13,7 @@ import { createApiKeyService } from '../../../directory/api-keys.ts';
 import { openIpListCatalog, type IpListCatalog } from '../../../enrich/ip-lists/catalog.ts';
 import { GLOBAL_ADMIN_ROLE_TEMPLATE_ID, type DirectorySnapshot } from '../../../schema/directory.ts';
 import { ROLES, type Role, type Tenant } from '../../../schema/tenants.ts';
-import type { ReportQueries, Store } from '../../../store/ports.ts';
+import type { GraphQueries, ReportQueries, Store } from '../../../store/ports.ts';
 import { buildApp } from '../../build-app.ts';
 import type { DetectApiDeps } from '../../deps.ts';
 
@@ -41,7 +41,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(store: Store, detect: Omit<DetectApiDeps, 'reload'>, opts: { ipListFetch?: typeof fetch; reports?: ReportQueries } = {}): Promise<Harness> {
+export async function createHarness(store: Store, detect: Omit<DetectApiDeps, 'reload'>, opts: { ipListFetch?: typeof fetch; reports?: ReportQueries; graph?: GraphQueries } = {}): Promise<Harness> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'authlens-detect-routes-'));
   const lists = openIpListCatalog({ dataDir, now: () => new Date(HARNESS_NOW) });
   const reloaded: string[] = [];
@@ -58,6 +58,7 @@ export async function createHarness(store: Store, detect: Omit<DetectApiDeps, 'r
     detect: { ...detect, reload: async (t) => void reloaded.push(t) },
     ipLists: lists,
     ...(opts.reports !== undefined ? { reports: opts.reports } : {}),
+    ...(opts.graph !== undefined ? { graph: { queries: opts.graph } } : {}),
     ...(opts.ipListFetch !== undefined ? { ipListFetch: opts.ipListFetch } : {}),
   });
   await app.ready();

@@ -3,6 +3,7 @@ import type { Detection } from '../../../schema/detections.ts';
 import { createDetectStores } from '../../../store/duckdb/detect-stores.ts';
 import { openDuckDbStore, type DuckDbStore } from '../../../store/duckdb/open.ts';
 import { createReportQueries } from '../../../store/duckdb/report-queries.ts';
+import { createGraphQueries } from '../../../store/duckdb/graph-queries.ts';
 import { adminAudit } from '../../../reports/admin-actions.ts';
 import { createHarness, HARNESS_NOW, type Harness } from './detect-routes-harness.ts';
 
@@ -28,7 +29,7 @@ const view = (d: Detection, level: string, state: string | null) => ({
 
 beforeAll(async () => {
   store = await openDuckDbStore({ path: ':memory:' });
-  h = await createHarness(store, createDetectStores(store.db), { reports: createReportQueries(store.db) });
+  h = await createHarness(store, createDetectStores(store.db), { reports: createReportQueries(store.db), graph: createGraphQueries(store.db) });
   await store.detections.appendDetections('t1', [BOB_D3, ALICE_BF, ALICE_LOGONLY, ALICE_OLD, CAROL_D1]);
 });
 afterAll(async () => {
@@ -60,6 +61,32 @@ describe('risky users routes', () => {
   it('the 90-day view counts the older high detection: alice is high', async () => {
     const res = await h.call('GET', `${URL}/alice@contoso.example?interval=90d`, h.key('t1', 'reports-reader'));
     expect(res.json()).toMatchObject({ userKey: 'u-alice', riskLevel: 'high', history: [] });
+  });
+
+  it('serves the same risky users through Graph\'s identityProtection/riskyUsers (90 days), filtered and one by one, to its own tenant only', async () => {
+    const ours = (await h.call('GET', `${URL}?interval=90d`, h.key('t1', 'reports-reader'))).json<{ value: { userKey: string; userPrincipalName: string; riskLevel: string; riskState: string; riskLastUpdatedDateTime: string }[] }>().value;
+    const graph = await h.call('GET', '/v1.0/identityProtection/riskyUsers', h.key('t1', 'reports-reader'));
+    expect(graph.statusCode).toBe(200);
+    const value = graph.json<{ value: Record<string, unknown>[] }>().value;
+    expect(value.map((u) => u['userPrincipalName']).sort()).toEqual(ours.map((u) => u.userPrincipalName).sort());
+    for (const u of ours) {
+      expect(value.find((g) => g['id'] === u.userKey)).toEqual({
+        id: u.userKey,
+        isDeleted: false,
+        isProcessing: false,
+        riskLastUpdatedDateTime: u.riskLastUpdatedDateTime,
+        riskLevel: u.riskLevel,
+        riskState: u.riskState,
+        riskDetail: 'none',
+        userPrincipalName: u.userPrincipalName,
+      });
+    }
+    const high = await h.call('GET', `/v1.0/identityProtection/riskyUsers?$filter=${encodeURIComponent("riskLevel eq 'high'")}`, h.key('t1', 'reports-reader'));
+    expect(high.json<{ value: { id: string }[] }>().value.map((u) => u.id).sort()).toEqual(['u-alice', 'u-bob']);
+    const one = await h.call('GET', '/v1.0/identityProtection/riskyUsers/u-bob', h.key('t1', 'reports-reader'));
+    expect(one.json()).toMatchObject({ id: 'u-bob', riskLevel: 'high', riskState: 'atRisk' });
+    expect((await h.call('GET', '/v1.0/identityProtection/riskyUsers', h.key('t2', 'global-admin'))).json<{ value: unknown[] }>().value).toEqual([]);
+    expect((await h.call('GET', '/v1.0/identityProtection/riskyUsers/u-bob', h.key('t2', 'global-admin'))).statusCode).toBe(404);
   });
 
   it('records a state change with who, when and why, and the change clears what came before', async () => {

@@ -76,24 +76,8 @@ export async function riskyUserRoutes(app: FastifyInstance, { deps, services }: 
     if (!avail.ok) throw new ApiError(403, 'editionRequired', `risky users need ${editionPhrase(avail.needs)}`);
   }
 
-  async function compute(tenant: TenantId, interval: string | undefined): Promise<{ from: string; to: string; users: RiskyUser[]; states: Map<string, RiskyUserRecord> }> {
-    const d = detectDepsOf(deps);
-    const days = Number((interval ?? '30d').slice(0, -1));
-    const end = now().getTime();
-    const from = new Date(end - days * DAY_MS).toISOString();
-    const to = new Date(end + 1).toISOString();
-    const [stored, records, sups] = await Promise.all([
-      deps.store.detections.listDetections(tenant, { from, to }, { excludeIgnored: true }),
-      d.riskyUsers.listRiskyUsers(tenant),
-      deps.reports?.listSuppressions(tenant) ?? [],
-    ]);
-    // As the anomaly reports hide them (ASN and country need the sign-in's enrichment: the reports only).
-    const detections = stored.filter((x) => !isSuppressed(x, sups, new Date(end).toISOString()));
-    const states = new Map(records.map((r) => [r.userKey, r]));
-    // Only contributing detections can list a user: a spray's thousands of failed targets cost no lookup.
-    const idByUpn = await directoryIdsOf(deps, tenant, [...detections.filter((x) => x.userId === undefined && contributes(x)).map((x) => x.userPrincipalName), ...states.keys()]);
-    return { from, to, users: aggregateRiskyUsers(detections, states, idByUpn), states };
-  }
+  const compute = (tenant: TenantId, interval: string | undefined): Promise<ComputedRiskyUsers> =>
+    computeRiskyUsers(deps, tenant, Number((interval ?? '30d').slice(0, -1)), now());
 
   app.get(
     '/api/v1/tenants/:tenant/risky-users',
@@ -208,6 +192,36 @@ export async function riskyUserRoutes(app: FastifyInstance, { deps, services }: 
       throw new ApiError(501, 'connectorNotConfigured', `no IdP connector is configured for this tenant; ${body.action} must be done in the identity provider`);
     },
   );
+}
+
+export interface ComputedRiskyUsers {
+  readonly from: string;
+  readonly to: string;
+  readonly users: RiskyUser[];
+  readonly states: Map<string, RiskyUserRecord>;
+}
+
+/**
+ * D7 over the last `days` of detections before `at`: what /risky-users lists
+ * and Graph's riskyUsers adds to the imported records. Ignored and suppressed
+ * detections do not count; UPN-only detections join their directory user.
+ */
+export async function computeRiskyUsers(deps: ApiDeps, tenant: TenantId, days: number, at: Date): Promise<ComputedRiskyUsers> {
+  const d = detectDepsOf(deps);
+  const end = at.getTime();
+  const from = new Date(end - days * DAY_MS).toISOString();
+  const to = new Date(end + 1).toISOString();
+  const [stored, records, sups] = await Promise.all([
+    deps.store.detections.listDetections(tenant, { from, to }, { excludeIgnored: true }),
+    d.riskyUsers.listRiskyUsers(tenant),
+    deps.reports?.listSuppressions(tenant) ?? [],
+  ]);
+  // As the anomaly reports hide them (ASN and country need the sign-in's enrichment: the reports only).
+  const detections = stored.filter((x) => !isSuppressed(x, sups, new Date(end).toISOString()));
+  const states = new Map(records.map((r) => [r.userKey, r]));
+  // Only contributing detections can list a user: a spray's thousands of failed targets cost no lookup.
+  const idByUpn = await directoryIdsOf(deps, tenant, [...detections.filter((x) => x.userId === undefined && contributes(x)).map((x) => x.userPrincipalName), ...states.keys()]);
+  return { from, to, users: aggregateRiskyUsers(detections, states, idByUpn), states };
 }
 
 /**
