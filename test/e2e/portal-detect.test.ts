@@ -74,6 +74,8 @@ interface ListView {
 describe('detection settings page', () => {
   it('lists every detector, backtests a lower D2 threshold without saving, then saves it with log-only D1 and shows the change in the history', async () => {
     const page = await asAdmin('detection-settings');
+    // The page renders once the settings answer; reading before that saw none (under a loaded box).
+    await page.locator('fieldset.ds-detector').first().waitFor();
     const legends = await page.locator('fieldset.ds-detector > legend').allTextContents();
     expect(legends).toEqual([
       'D1 · Sign ins from unknown sources',
