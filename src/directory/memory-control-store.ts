@@ -40,6 +40,10 @@ export function createMemoryControlStore(): ControlStore {
       const lower = upn.toLowerCase();
       return directories.get(tenant)?.users.find((u) => u.userPrincipalName.toLowerCase() === lower);
     },
+    async findUsersByUpns(tenant, upns): Promise<DirectoryUser[]> {
+      const wanted = new Set(upns.map((u) => u.toLowerCase()));
+      return (directories.get(tenant)?.users ?? []).filter((u) => wanted.has(u.userPrincipalName.toLowerCase()));
+    },
     async createApiKey(key: NewApiKey) {
       keys.set(key.id, { ...key });
     },

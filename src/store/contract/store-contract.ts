@@ -190,6 +190,8 @@ export function storeContract(name: string, factory: StoreFactory): void {
           expect(await s.control.getDirectory('t1')).toEqual({ ...snap, users: newUsers });
           expect(await s.control.findUserByUpn('t1', 'ADELE.VANCE@ACME.EXAMPLE')).toEqual(newUsers[0]);
           expect(await s.control.findUserByUpn('t1', 'guest_x@acme.example')).toBeUndefined();
+          expect(await s.control.findUsersByUpns('t1', ['ADELE.VANCE@ACME.EXAMPLE', 'guest_x@acme.example', "o'brien@acme.example"])).toEqual(newUsers);
+          expect(await s.control.findUsersByUpns('t1', [])).toEqual([]);
           await s.control.importDirectory('t1', { groups: [] });
           expect((await s.control.getDirectory('t1')).groups).toEqual([]);
         });
@@ -230,6 +232,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
           expect(await s.detections.listDetections('b', ALL_TIME)).toEqual([]);
           expect(await s.control.getDirectory('b')).toEqual({ users: [], groups: [], applications: [], roles: [] });
           expect(await s.control.findUserByUpn('b', 'adele.vance@acme.example')).toBeUndefined();
+          expect(await s.control.findUsersByUpns('b', ['adele.vance@acme.example'])).toEqual([]);
           expect(await s.control.listApiKeys('b')).toEqual([]);
 
           // Same identities in B are new events for B, and B's writes leave A untouched.

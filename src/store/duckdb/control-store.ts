@@ -234,6 +234,15 @@ export function createControlStore(db: DuckDb): ControlStore {
       return r === undefined ? undefined : userFromRow(r);
     },
 
+    async findUsersByUpns(tenant: TenantId, upns: readonly string[]): Promise<DirectoryUser[]> {
+      if (upns.length === 0) return [];
+      const rows = await db.all<Row>(
+        `SELECT * FROM directory_users WHERE tenant = $1 AND upn IN (SELECT unnest(from_json(CAST($2 AS JSON), '["VARCHAR"]')))`,
+        [tenant, JSON.stringify(upns.map((u) => u.toLowerCase()))],
+      );
+      return rows.map(userFromRow);
+    },
+
     async createApiKey(k: NewApiKey): Promise<void> {
       await db.run(
         `INSERT INTO api_keys (id, tenant, role, secret_hash, name, created_at)

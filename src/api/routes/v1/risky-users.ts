@@ -230,13 +230,9 @@ export async function computeRiskyUsers(deps: ApiDeps, tenant: TenantId, days: n
  * aggregateRiskyUsers can join them to the user's other detections.
  */
 async function directoryIdsOf(deps: ApiDeps, tenant: TenantId, upns: ReadonlyArray<string | undefined>): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
   const wanted = new Set(upns.filter((u): u is string => u !== undefined && u.includes('@')).map((u) => u.toLowerCase()));
-  for (const upn of wanted) {
-    const user = await deps.store.control.findUserByUpn(tenant, upn);
-    if (user !== undefined) out.set(upn, user.id.toLowerCase());
-  }
-  return out;
+  const users = await deps.store.control.findUsersByUpns(tenant, [...wanted]);
+  return new Map(users.map((u) => [u.userPrincipalName.toLowerCase(), u.id.toLowerCase()]));
 }
 
 /** A user's state changes under each of their keys (directory id, and the UPN a state was once recorded under), oldest first. */
