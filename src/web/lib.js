@@ -35,6 +35,19 @@ export function utcTime(iso, none = '') {
   return `${String(iso).replace('T', ' ').replace(/(\.\d+)?Z$/, '')} UTC`;
 }
 
+/**
+ * An API refusal in words a user can act on: the edition it needs, the role it
+ * needs, or what could not be done. `action` is what the user tried, as a verb
+ * phrase ("list the API keys", "see the risky users").
+ */
+export function refusal(err, action) {
+  if (err && err.code === 'editionRequired') return `Not available in this directory's edition: ${err.message}.`;
+  if (err && err.status === 403) return `You may not ${action}: ${err.message}`;
+  if (err && err.status === 503) return `Not available: ${err.message}`;
+  if (err && err.status === 404) return `Not found: ${err.message}`;
+  return `Could not ${action}: ${err && err.message ? err.message : String(err)}`;
+}
+
 export function text(el, value) {
   el.textContent = value == null ? '' : String(value);
   return el;

@@ -1,18 +1,6 @@
-// Pieces the admin pages (API keys, notifications) share: times, the API's
-// refusals in words, a secret shown once with a copy button, and a
-// confirmation dialog. Not a page itself (not in PAGES).
+// Pieces the admin pages (API keys, notifications) share: a status line, a
+// secret shown once with a copy button, and a confirmation dialog. Not a page itself (not in PAGES).
 import { h, text } from '../lib.js';
-
-/**
- * An API error as a sentence for the page: a refusal says who may do it, the
- * API's own message follows (it names the role or edition).
- */
-export function refusal(err, action) {
-  if (err && err.status === 403) return `You may not ${action}: ${err.message}`;
-  if (err && err.status === 503) return `Not available: ${err.message}`;
-  if (err && err.status === 404) return `Not found: ${err.message}`;
-  return `Could not ${action}: ${err && err.message ? err.message : String(err)}`;
-}
 
 /** A status line screen readers announce; set(msg, true) shows it as an error. */
 export function statusLine(id, tag = 'p') {

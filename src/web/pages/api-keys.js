@@ -1,8 +1,8 @@
 // API keys of the signed-in tenant (SPEC 1: global admins only; the API
 // checks it on every call): list without secrets, create (the key is shown
 // once), revoke after a confirmation.
-import { api, h, tenantPath, text, utcTime } from '../lib.js';
-import { confirmDialog, refusal, secretOnce, statusLine } from './admin-kit.js';
+import { api, h, refusal, tenantPath, text, utcTime } from '../lib.js';
+import { confirmDialog, secretOnce, statusLine } from './admin-kit.js';
 
 const ROLES = [
   { id: 'reports-reader', label: 'Reports reader', can: 'view and download reports, risky users, lists and settings' },

@@ -2,8 +2,8 @@
 // when alerts go out and to whom, webhooks (signing secret shown once), and
 // the recent deliveries with their outcome. Global admins change things;
 // security admins see them (the API checks both on every call).
-import { api, current, h, tenantPath, text, utcTime } from '../lib.js';
-import { confirmDialog, refusal, secretOnce, statusLine } from './admin-kit.js';
+import { api, current, h, refusal, tenantPath, text, utcTime } from '../lib.js';
+import { confirmDialog, secretOnce, statusLine } from './admin-kit.js';
 
 export const id = 'notifications';
 export const title = 'Notifications';

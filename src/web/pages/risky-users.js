@@ -1,7 +1,7 @@
 // Risky users (SPEC 4 D7, SPEC 5 suspected-breach actions): the tenant's users
 // whose sign-ins set off detections, their level and state, the detections
 // behind it, and the state changes an admin may record.
-import { api, current, h, tenantPath, text, utcTime } from '../lib.js';
+import { api, current, h, refusal, tenantPath, text, utcTime } from '../lib.js';
 import {
   DETECTOR_REPORTS,
   DETECTOR_TITLES,
@@ -10,7 +10,6 @@ import {
   STATE_WRITERS,
   evidenceText,
   levelBadge,
-  refusal,
 } from './users-common.js';
 
 /** The state changes offered (SPEC 5: mark as compromised, remediated, dismissed). */
@@ -88,7 +87,7 @@ export default {
         answer = await api(`${tenantPath('risky-users')}?${q}`);
       } catch (err) {
         if (mine !== run) return;
-        text(status, refusal(err, 'Risky users'));
+        text(status, refusal(err, 'see the risky users'));
         // Below Premium no filter or period changes the answer: leave only the reason.
         if (err.code === 'editionRequired') form.hidden = true;
         return;
@@ -202,7 +201,7 @@ export default {
         }
         box.replaceChildren(list);
       } catch (err) {
-        box.replaceChildren(h('p', { class: 'error' }, refusal(err, 'Risk histories')));
+        box.replaceChildren(h('p', { class: 'error' }, refusal(err, 'see the risk history')));
       }
     }
 

@@ -2,8 +2,8 @@
 // and sign-in activity, from the user-devices and user-activity reports and
 // /risky-users/{upn}. The map is drawn offline: Natural Earth outlines
 // (world-atlas, served by the portal) in a plain equirectangular projection.
-import { api, h, tenantPath, text, utcTime } from '../lib.js';
-import { DETECTOR_TITLES, STATE_WORDS, hashParams, levelBadge, refusal } from './users-common.js';
+import { api, h, refusal, tenantPath, text, utcTime } from '../lib.js';
+import { DETECTOR_TITLES, STATE_WORDS, hashParams, levelBadge } from './users-common.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 const W = 960;
@@ -255,7 +255,7 @@ export default {
       } else if (risk.reason.status === 404) {
         riskBox.append(h('p', { class: 'hint' }, `No user ${upn} in this directory, and no detections for that name.`));
       } else {
-        riskBox.append(h('p', { class: 'hint' }, refusal(risk.reason, 'Risky users')));
+        riskBox.append(h('p', { class: 'hint' }, refusal(risk.reason, 'see the risky users')));
       }
 
       // Devices and map
@@ -303,7 +303,7 @@ export default {
             ),
           );
         }
-      } else devBox.append(h('p', { class: 'error' }, refusal(devices.reason, 'Device reports')));
+      } else devBox.append(h('p', { class: 'error' }, refusal(devices.reason, 'see the devices report')));
 
       // Activity
       const actBox = h('section', { 'aria-labelledby': 'user-activity-h' }, h('h2', { id: 'user-activity-h' }, 'Sign-in activity'));
@@ -328,7 +328,7 @@ export default {
             ),
           );
         }
-      } else actBox.append(h('p', { class: 'error' }, refusal(activity.reason, 'User reports')));
+      } else actBox.append(h('p', { class: 'error' }, refusal(activity.reason, 'see the activity report')));
 
       out.replaceChildren(riskBox, devBox, actBox);
       const failed = [devices, activity].find((x) => x.status === 'rejected');

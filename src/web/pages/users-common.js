@@ -44,13 +44,6 @@ export function levelBadge(level) {
   return h('span', { class: `risk-badge risk-${level}` }, LEVEL_WORDS[level] || level);
 }
 
-/** An API refusal in words a security admin understands. */
-export function refusal(err, what) {
-  if (err.code === 'editionRequired') return `Not available in this directory's edition: ${err.message}.`;
-  if (err.status === 403) return `You are not allowed to see ${what.toLowerCase()}: ${err.message}.`;
-  return err.message;
-}
-
 /** Evidence JSON as "key: value" pairs on one line. */
 export function evidenceText(value) {
   let v = value;
