@@ -92,6 +92,8 @@ export async function render(container) {
       opener: button,
     });
     if (!yes) return;
+    // The answer is shown only once the list shows it too, so the two never disagree.
+    let answer;
     try {
       await api(tenantPath(`keys/${encodeURIComponent(k.id)}`), { method: 'DELETE' });
       // The key shown once is worthless now: do not leave it on screen.
@@ -99,11 +101,12 @@ export async function render(container) {
         created.replaceChildren();
         delete created.dataset.key;
       }
-      status.set(`Key ${k.name ? `${k.name} (${k.id})` : k.id} revoked. Programs using it are refused from now on.`);
+      answer = [`Key ${k.name ? `${k.name} (${k.id})` : k.id} revoked. Programs using it are refused from now on.`, false];
     } catch (err) {
-      status.set(refusal(err, 'revoke the key'), true);
+      answer = [refusal(err, 'revoke the key'), true];
     }
     await load();
+    status.set(...answer);
     // The row's button is gone: keep the keyboard user in the list rather than at the top of the page.
     document.getElementById('keys-list-title')?.focus();
   }

@@ -168,13 +168,16 @@ async function renderWebhooks(box, canManage, onChange) {
       opener: button,
     });
     if (!yes) return;
+    // The answer is shown only once the list shows it too, so the two never disagree.
+    let answer;
     try {
       await api(tenantPath(`notifications/webhooks/${encodeURIComponent(w.id)}`), { method: 'DELETE' });
-      status.set(`Webhook ${w.url} removed.`);
+      answer = [`Webhook ${w.url} removed.`, false];
     } catch (err) {
-      status.set(refusal(err, 'remove the webhook'), true);
+      answer = [refusal(err, 'remove the webhook'), true];
     }
     await load();
+    status.set(...answer);
     onChange();
     // The row's button is gone: back to the field that adds one.
     form.elements.url.focus();
