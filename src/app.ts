@@ -195,6 +195,7 @@ export async function buildHttpApp(
       settings: rt.detect.settings,
       leaks: rt.detect.leaks,
       riskyUsers: rt.detect.riskyUsers,
+      incidents: rt.detect.incidents,
       reload: (tenant) => rt.detection.reload(tenant),
     },
     ipLists: rt.enrichment.lists,

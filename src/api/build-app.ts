@@ -34,6 +34,7 @@ import { leakRoutes } from './routes/v1/leaks.ts';
 import { detectionSettingsRoutes } from './routes/v1/detection-settings.ts';
 import { backtestRoutes } from './routes/v1/backtest.ts';
 import { riskyUserRoutes } from './routes/v1/risky-users.ts';
+import { incidentRoutes } from './routes/v1/incidents.ts';
 import { notificationRoutes } from './routes/v1/notifications.ts';
 
 export type ApiApp = FastifyInstance;
@@ -54,6 +55,7 @@ const ROUTE_GROUPS: readonly RouteGroup[] = [
   detectionSettingsRoutes,
   backtestRoutes,
   riskyUserRoutes,
+  incidentRoutes,
   notificationRoutes,
   graphRoutes,
   portalRoutes,

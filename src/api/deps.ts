@@ -11,7 +11,7 @@ import type { PortalUserStore } from '../directory/sessions.ts';
 import type { RateLimitSettings } from './plugins/rate-limit.ts';
 import type { ReportQueries } from '../store/ports.ts';
 import type { GraphQueries } from '../store/ports.ts';
-import type { DetectorSettingsStore, LeakStore, RiskyUserStore } from '../store/ports.ts';
+import type { DetectorSettingsStore, IncidentStore, LeakStore, RiskyUserStore } from '../store/ports.ts';
 import type { IpListCatalog } from '../enrich/ip-lists/catalog.ts';
 import type { Notifier } from '../notify/notifier.ts';
 
@@ -83,11 +83,12 @@ export interface GraphApiDeps {
   readonly skipTokenKey?: Uint8Array;
 }
 
-/** What routes/v1 lists, leaks, detection-settings, backtest and risky-users need (app.ts: rt.detect and rt.detection). */
+/** What routes/v1 lists, leaks, detection-settings, backtest, risky-users and incidents need (app.ts: rt.detect and rt.detection). */
 export interface DetectApiDeps {
   readonly settings: DetectorSettingsStore;
   readonly leaks: LeakStore;
   readonly riskyUsers: RiskyUserStore;
+  readonly incidents: IncidentStore;
   /** Drops the tenant's engine so its next events run with the new settings (DetectionRuntime.reload). */
   reload(tenant: TenantId): Promise<void>;
 }

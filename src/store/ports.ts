@@ -12,6 +12,7 @@ import type { Tenant, TenantId, Role } from '../schema/tenants.ts';
 import type { DirectorySnapshot, DirectoryUser } from '../schema/directory.ts';
 import type { ReportFilters, ReportId, ReportRow, Suppression } from '../schema/reports.ts';
 import type { LeakedCredential, RiskStateChange, RiskyUserRecord } from '../schema/risk.ts';
+import type { IncidentStatusChange } from '../schema/incidents.ts';
 
 /** Half-open time range [from, to) in ISO UTC. */
 export interface TimeRange {
@@ -35,6 +36,8 @@ export interface EventStore {
   /** Sign-ins of a range in event-time order (backtest, backfill, re-evaluation). */
   scanSignIns(tenant: TenantId, range: TimeRange): AsyncIterable<EnrichedSignIn>;
   getEvent(tenant: TenantId, kind: EventKind, id: string): Promise<EnrichedEvent | undefined>;
+  /** Directory audits of a range initiated by any of these users (UPNs, any case), in time order: incidents' follow-ups. */
+  listAuditsInitiatedBy(tenant: TenantId, range: TimeRange, upns: readonly string[]): Promise<DirectoryAudit[]>;
 }
 
 export interface DetectionStore {
@@ -220,6 +223,15 @@ export interface RiskyUserStore {
   /** Stores the change and the new state atomically. */
   changeRiskState(tenant: TenantId, change: RiskStateChange): Promise<void>;
   riskHistory(tenant: TenantId, userKey: string): Promise<RiskStateChange[]>;
+}
+
+/** Incidents' statuses with their history; the incidents themselves are computed (src/detect/incidents). */
+export interface IncidentStore {
+  /** The newest change of each incident that has one. */
+  listIncidentStatuses(tenant: TenantId): Promise<IncidentStatusChange[]>;
+  changeIncidentStatus(tenant: TenantId, change: IncidentStatusChange): Promise<void>;
+  /** Oldest first. */
+  incidentHistory(tenant: TenantId, incidentId: string): Promise<IncidentStatusChange[]>;
 }
 
 /** A tenant's notification settings (SPEC 5 Notifications) as stored. */

@@ -124,6 +124,22 @@ export function storeContract(name: string, factory: StoreFactory): void {
         });
       });
 
+      it('lists the audits a range holds that given users initiated, in any case, in time order', async () => {
+        await withStore(factory, async (s) => {
+          const audit = (n: number, upn: string | undefined, kind: 'directoryAudit' | 'passwordRollover' = 'directoryAudit'): EnrichedEvent => {
+            const base = otherEvents(n).find((e) => e.kind === kind);
+            if (base === undefined) throw new Error(`fixture has no ${kind}`);
+            if (base.kind !== 'directoryAudit') return { ...base, id: `${kind}-${n}` };
+            return { ...base, id: `a-${n}`, initiatedBy: upn === undefined ? { app: { displayName: 'Sync' } } : { user: { userPrincipalName: upn } } };
+          };
+          await s.events.appendEvents('t1', [audit(30, 'Mallory@Contoso.com'), audit(10, 'mallory@contoso.com'), audit(20, 'eve@contoso.com'), audit(40, undefined), audit(50, 'MALLORY@contoso.com'), audit(15, undefined, 'passwordRollover')]);
+          const got = await s.events.listAuditsInitiatedBy('t1', { from: at(10), to: at(50) }, ['mallory@CONTOSO.com', 'nobody@contoso.com']);
+          expect(got.map((a) => [a.kind, a.id])).toEqual([['directoryAudit', 'a-10'], ['directoryAudit', 'a-30']]);
+          expect(await s.events.listAuditsInitiatedBy('t1', ALL_TIME, [])).toEqual([]);
+          expect((await s.events.listAuditsInitiatedBy('t1', ALL_TIME, ['eve@contoso.com']))[0]).toEqual(audit(20, 'eve@contoso.com'));
+        });
+      });
+
       it('returns undefined for an unknown event', async () => {
         await withStore(factory, async (s) => {
           await s.events.appendEvents('t1', [minimalSignIn(1)]);
@@ -224,6 +240,8 @@ export function storeContract(name: string, factory: StoreFactory): void {
           await s.control.createApiKey({ id: 'ka', tenant: 'a', role: 'global-admin', secretHash: 'h', createdAt: at(0) });
 
           expect(await s.events.countEvents('b')).toBe(0);
+          expect(await s.events.listAuditsInitiatedBy('b', ALL_TIME, ['admin@contoso.com'])).toEqual([]);
+          expect(await s.events.listAuditsInitiatedBy('a', ALL_TIME, ['admin@contoso.com'])).not.toEqual([]);
           for (const e of events) {
             expect(await s.events.getEvent('b', e.kind, e.id)).toBeUndefined();
             expect(await s.events.countEvents('b', e.kind)).toBe(0);

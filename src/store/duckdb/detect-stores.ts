@@ -5,7 +5,8 @@
  */
 import type { TenantId } from '../../schema/tenants.ts';
 import type { LeakedCredential, RiskState, RiskStateChange, RiskyUserRecord } from '../../schema/risk.ts';
-import type { DetectorSettingsStore, DetectorStateRow, LeakStore, RiskyUserStore, StateStore } from '../ports.ts';
+import type { IncidentStatus, IncidentStatusChange } from '../../schema/incidents.ts';
+import type { DetectorSettingsStore, DetectorStateRow, IncidentStore, LeakStore, RiskyUserStore, StateStore } from '../ports.ts';
 import type { DuckDb } from './database.ts';
 import { timestampFromIso } from './values.ts';
 
@@ -14,6 +15,7 @@ export interface DetectStores {
   readonly settings: DetectorSettingsStore;
   readonly leaks: LeakStore;
   readonly riskyUsers: RiskyUserStore;
+  readonly incidents: IncidentStore;
 }
 
 const opt = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -177,5 +179,30 @@ export function createDetectStores(db: DuckDb, now: () => Date = () => new Date(
     },
   };
 
-  return { state, settings, leaks, riskyUsers };
+  const incidentChange = (r: Record<string, unknown>): IncidentStatusChange => {
+    const c: IncidentStatusChange = { incidentId: String(r.incident_id), to: r.to_status as IncidentStatus, by: String(r.changed_by), at: String(r.changed_at) };
+    const from = opt(r.from_status);
+    const reason = opt(r.reason);
+    if (from !== undefined) c.from = from as IncidentStatus;
+    if (reason !== undefined) c.reason = reason;
+    return c;
+  };
+  const incidents: IncidentStore = {
+    async listIncidentStatuses(tenant) {
+      const rows = await db.all(
+        'SELECT * FROM incident_changes WHERE tenant = $1 QUALIFY row_number() OVER (PARTITION BY incident_id ORDER BY changed_at DESC, rowid DESC) = 1 ORDER BY incident_id',
+        [tenant],
+      );
+      return rows.map(incidentChange);
+    },
+    async changeIncidentStatus(tenant, c) {
+      await db.run('INSERT INTO incident_changes VALUES ($1, $2, $3, $4, $5, $6, $7)', [tenant, c.incidentId, c.from ?? null, c.to, c.by, timestampFromIso(c.at), c.reason ?? null]);
+    },
+    async incidentHistory(tenant, incidentId) {
+      const rows = await db.all('SELECT * FROM incident_changes WHERE tenant = $1 AND incident_id = $2 ORDER BY changed_at, rowid', [tenant, incidentId]);
+      return rows.map(incidentChange);
+    },
+  };
+
+  return { state, settings, leaks, riskyUsers, incidents };
 }

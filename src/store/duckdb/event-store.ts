@@ -8,7 +8,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EnrichedEvent, EnrichedSignIn } from '../../schema/enrichment.ts';
-import { eventTime, type EventKind } from '../../schema/events.ts';
+import { eventTime, type DirectoryAudit, type EventKind } from '../../schema/events.ts';
 import type { TenantId } from '../../schema/tenants.ts';
 import type { AppendResult, EventStore, TimeRange } from '../ports.ts';
 import type { DuckDb } from './database.ts';
@@ -208,6 +208,17 @@ export function createEventStore(db: DuckDb, now: () => Date = () => new Date())
       }
     },
 
+    async listAuditsInitiatedBy(tenant: TenantId, range: TimeRange, upns: readonly string[]): Promise<DirectoryAudit[]> {
+      if (upns.length === 0) return [];
+      const rows = await db.all<{ doc: string }>(
+        `SELECT doc FROM events
+          WHERE tenant = $1 AND kind = 'directoryAudit' AND time >= $2::TIMESTAMP AND time < $3::TIMESTAMP
+            AND actor IN (SELECT unnest(from_json(CAST($4 AS JSON), '["VARCHAR"]')))
+          ORDER BY time, id`,
+        [tenant, range.from, range.to, JSON.stringify(upns.map((u) => u.toLowerCase()))],
+      );
+      return rows.map((r) => JSON.parse(r.doc) as DirectoryAudit);
+    },
     async getEvent(tenant: TenantId, kind: EventKind, id: string): Promise<EnrichedEvent | undefined> {
       if (kind === 'signIn') {
         const row = await db.one<{ doc: string }>(

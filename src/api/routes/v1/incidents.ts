@@ -1,0 +1,161 @@
+/**
+ * Incidents (SPEC 4): detections that belong together and the directory
+ * changes that followed, computed from the interval's detections
+ * (src/detect/incidents), with the status admins give them and its history.
+ * Premium, as the risk APIs: they carry the Premium detections.
+ */
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { correlateIncidents, followUpQuery } from '../../../detect/incidents/correlate.ts';
+import { Severity } from '../../../schema/detections.ts';
+import { Incident, IncidentStatus, IncidentStatusChange } from '../../../schema/incidents.ts';
+import { TenantId, type Tenant } from '../../../schema/tenants.ts';
+import { editionPhrase, reportingEnabled, riskApisAvailable } from '../../../reports/editions.ts';
+import { isSuppressed } from '../../../notify/notifier.ts';
+import type { ApiDeps } from '../../deps.ts';
+import { ApiError, reportingNotEnabled } from '../../errors.ts';
+import type { RouteOptionsOf } from '../../services.ts';
+import { ALL_ROLES, TenantParams } from './common.ts';
+import { actorOf, detectDepsOf, SETTINGS_ROLES } from './detection-settings.ts';
+
+const DAY_MS = 86_400_000;
+const Interval = Type.String({ pattern: '^([1-9]|[1-8][0-9]|90)d$', description: '1d..90d' });
+
+const ListQuery = Type.Object(
+  {
+    interval: Type.Optional({ ...Interval, description: '1d..90d; default 30d' }),
+    status: Type.Optional(IncidentStatus),
+    severity: Type.Optional(Severity),
+  },
+  { additionalProperties: false },
+);
+const OneParams = Type.Object({ tenant: TenantId, id: Type.String({ pattern: '^inc-[0-9a-f]{20}$' }) });
+const OneQuery = Type.Object({ interval: Type.Optional({ ...Interval, description: '1d..90d; default 90d, so a link from any list finds it' }) }, { additionalProperties: false });
+
+const { timeline: _timeline, ...summaryProperties } = Incident.properties;
+const IncidentSummary = Type.Object({ ...summaryProperties, timelineEntries: Type.Integer({ minimum: 0 }) });
+const ListResponse = Type.Object({ from: Type.String(), to: Type.String(), value: Type.Array(IncidentSummary) });
+const OneResponse = Type.Object({ ...Incident.properties, history: Type.Array(IncidentStatusChange) });
+const StatusBody = Type.Object({ status: IncidentStatus, reason: Type.Optional(Type.String({ maxLength: 2048 })) }, { additionalProperties: false });
+
+export interface ComputedIncidents {
+  readonly from: string;
+  readonly to: string;
+  readonly incidents: Incident[];
+}
+
+/**
+ * The incidents of the last `days` of detections before `at`. Ignored and
+ * suppressed detections take no part, as in the risky users.
+ */
+export async function computeIncidents(deps: ApiDeps, tenant: TenantId, days: number, at: Date): Promise<ComputedIncidents> {
+  const d = detectDepsOf(deps);
+  const end = at.getTime();
+  const from = new Date(end - days * DAY_MS).toISOString();
+  const to = new Date(end + 1).toISOString();
+  const [stored, sups, statuses] = await Promise.all([
+    deps.store.detections.listDetections(tenant, { from, to }, { excludeIgnored: true }),
+    deps.reports?.listSuppressions(tenant) ?? [],
+    d.incidents.listIncidentStatuses(tenant),
+  ]);
+  const detections = stored.filter((x) => !isSuppressed(x, sups, at.toISOString()));
+  const q = followUpQuery(detections);
+  const audits = q === undefined ? [] : await deps.store.events.listAuditsInitiatedBy(tenant, { from: q.from, to: q.to < to ? q.to : to }, q.upns);
+  return { from, to, incidents: correlateIncidents(detections, audits, new Map(statuses.map((s) => [s.incidentId, s]))) };
+}
+
+export async function incidentRoutes(app: FastifyInstance, { deps, services }: RouteOptionsOf): Promise<void> {
+  const now = deps.now ?? (() => new Date());
+
+  async function requireIncidents(tenant: TenantId): Promise<Tenant> {
+    const t = await services.tenants.get(tenant);
+    if (t === undefined) throw new ApiError(404, 'notFound', `tenant '${tenant}' not found`);
+    if (!reportingEnabled(t)) throw reportingNotEnabled();
+    const avail = riskApisAvailable(t);
+    if (!avail.ok) throw new ApiError(403, 'editionRequired', `incidents need ${editionPhrase(avail.needs)}`);
+    return t;
+  }
+
+  const days = (interval: string | undefined, fallback: number): number => (interval === undefined ? fallback : Number(interval.slice(0, -1)));
+
+  async function findIncident(tenant: TenantId, id: string, interval: string | undefined): Promise<Incident> {
+    const found = (await computeIncidents(deps, tenant, days(interval, 90), now())).incidents.find((i) => i.id === id);
+    if (found === undefined) throw new ApiError(404, 'notFound', `no incident '${id}' in the last ${days(interval, 90)} days of this tenant`);
+    return found;
+  }
+
+  app.get(
+    '/api/v1/tenants/:tenant/incidents',
+    {
+      config: { access: { roles: ALL_ROLES } },
+      schema: {
+        summary: 'Incidents: detections that belong together and the directory changes that followed, newest activity first',
+        tags: ['detections'],
+        params: TenantParams,
+        querystring: ListQuery,
+        response: { 200: ListResponse },
+      },
+    },
+    async (request) => {
+      const { tenant } = request.params as Static<typeof TenantParams>;
+      const q = request.query as Static<typeof ListQuery>;
+      await requireIncidents(tenant);
+      const r = await computeIncidents(deps, tenant, days(q.interval, 30), now());
+      const value = r.incidents
+        .filter((i) => (q.status === undefined || i.status === q.status) && (q.severity === undefined || i.severity === q.severity))
+        .map(({ timeline, ...rest }) => ({ ...rest, timelineEntries: timeline.length }));
+      return { from: r.from, to: r.to, value };
+    },
+  );
+
+  app.get(
+    '/api/v1/tenants/:tenant/incidents/:id',
+    {
+      config: { access: { roles: ALL_ROLES } },
+      schema: {
+        summary: 'One incident with its timeline and the history of its status',
+        tags: ['detections'],
+        params: OneParams,
+        querystring: OneQuery,
+        response: { 200: OneResponse },
+      },
+    },
+    async (request) => {
+      const { tenant, id } = request.params as Static<typeof OneParams>;
+      const q = request.query as Static<typeof OneQuery>;
+      await requireIncidents(tenant);
+      const incident = await findIncident(tenant, id, q.interval);
+      return { ...incident, history: await detectDepsOf(deps).incidents.incidentHistory(tenant, id) };
+    },
+  );
+
+  app.post(
+    '/api/v1/tenants/:tenant/incidents/:id/status',
+    {
+      config: { access: { roles: SETTINGS_ROLES } },
+      schema: {
+        summary: "Set an incident's status (new, active, resolved); recorded with who, when and why",
+        tags: ['detections'],
+        params: OneParams,
+        body: StatusBody,
+        response: { 200: IncidentStatusChange },
+      },
+    },
+    async (request) => {
+      const { tenant, id } = request.params as Static<typeof OneParams>;
+      const body = request.body as Static<typeof StatusBody>;
+      await requireIncidents(tenant);
+      const incident = await findIncident(tenant, id, undefined);
+      const change: IncidentStatusChange = {
+        incidentId: id,
+        from: incident.status,
+        to: body.status,
+        by: actorOf(request),
+        at: now().toISOString(),
+        ...(body.reason !== undefined ? { reason: body.reason } : {}),
+      };
+      await detectDepsOf(deps).incidents.changeIncidentStatus(tenant, change);
+      return change;
+    },
+  );
+}
