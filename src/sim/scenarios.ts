@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DetectorId } from '../schema/detections.ts';
-import type { SignIn } from '../schema/events.ts';
+import type { DirectoryAudit, SignIn } from '../schema/events.ts';
 import { ATTACK_PROFILES, GUEST_DOMAINS, type DeviceProfile } from './catalog.ts';
 import { ANONYMIZER_CITIES, ATTACKER_CITIES, CITIES, IRREGULAR_CITIES, cityKey, haversineKm } from './cities.ts';
 import type { GeoIp, IpAllocator } from './geo-pool.ts';
@@ -19,9 +19,13 @@ import { DAY, HOUR, MINUTE, isWeekend, iso, localToUtc, utcDay } from './time.ts
 const SECOND = 1000;
 /** Id stream reserved for scripted events (day streams use 1..0xffd). */
 export const SCRIPT_STREAM = 0xffe;
+/** Id stream of the directory changes attackers make after getting in (its own, so adding them moved no other id). */
+export const FOLLOW_UP_STREAM = 0xfff;
 
 export interface Scenarios {
   readonly signIns: readonly SignIn[];
+  /** What attackers did in the directory after getting in (incidents show them after the sign-in). */
+  readonly audits: readonly DirectoryAudit[];
   readonly labels: readonly Label[];
   readonly confounders: readonly Label[];
   readonly blackouts: ReadonlyMap<number, ReadonlyArray<readonly [number, number]>>;
@@ -36,6 +40,7 @@ interface Range {
 
 class Script {
   readonly signIns: SignIn[] = [];
+  readonly audits: DirectoryAudit[] = [];
   readonly labels: Label[] = [];
   readonly confounders: Label[] = [];
   readonly blackouts = new Map<number, Array<readonly [number, number]>>();
@@ -46,8 +51,47 @@ class Script {
     readonly rng: Rng,
     readonly org: Organisation,
     readonly range: Range,
+    /** Draws of the follow-ups only: the attacks' own draws stay what they were before follow-ups existed. */
+    private readonly followRng: Rng,
   ) {
     this.ids = new IdFactory(new Rng(rng.nextU32(), 'script-ids'), SCRIPT_STREAM);
+    this.followIds = new IdFactory(new Rng(followRng.nextU32(), 'follow-up-ids'), FOLLOW_UP_STREAM);
+  }
+
+  private readonly followIds: IdFactory;
+
+  /**
+   * An account takeover's next steps, as the victim's session: an MFA method of
+   * the attacker's own, then the victim in an admin group, from the attacker's IP.
+   */
+  takeover(victim: Person, ip: GeoIp, signedInAt: number): void {
+    const r = this.followRng;
+    const registeredAt = signedInAt + r.int(8, 40) * MINUTE;
+    const addedAt = registeredAt + r.int(5, 30) * MINUTE;
+    if (addedAt >= this.range.end) return;
+    const group = this.org.directory.groups.find((g) => g.displayName === 'Cloud Platform Admins') ?? this.org.directory.groups[0];
+    const by = { user: { id: victim.id, userPrincipalName: victim.upn, displayName: victim.displayName, ipAddress: ip.ip } };
+    const user = { id: victim.id, userPrincipalName: victim.upn, displayName: victim.displayName, type: 'User' };
+    const audit = (t: number, fields: Omit<DirectoryAudit, 'kind' | 'id' | 'activityDateTime' | 'correlationId' | 'source' | 'result' | 'initiatedBy'>): void => {
+      this.audits.push({ kind: 'directoryAudit', id: `Directory_${this.followIds.next()}`, activityDateTime: iso(t), correlationId: this.followIds.next(), source: 'simulator', result: 'success', initiatedBy: by, ...fields });
+    };
+    audit(registeredAt, {
+      category: 'UserManagement',
+      activityDisplayName: 'User registered security info',
+      operationType: 'Add',
+      loggedByService: 'Authentication Methods',
+      targetResources: [user],
+      additionalDetails: [{ key: 'MethodsRegistered', value: 'Mobile app notification' }],
+    });
+    if (group === undefined) return;
+    audit(addedAt, {
+      category: 'GroupManagement',
+      activityDisplayName: 'Add member to group',
+      operationType: 'Assign',
+      loggedByService: 'Core Directory',
+      targetResources: [user, { id: group.id, displayName: group.displayName, type: 'Group' }],
+      additionalDetails: [],
+    });
   }
 
   app(name: string): SimApp {
@@ -163,7 +207,7 @@ function farAttackerCity(rng: Rng, p: Person): string {
 
 export function buildScenarios(seed: number, org: Organisation, alloc: IpAllocator, range: Range): Scenarios {
   const rng = new Rng(seed, 'scenarios');
-  const s = new Script(rng, org, range);
+  const s = new Script(rng, org, range, new Rng(seed, 'scenario-follow-ups'));
   const rangeDays = (range.end - range.start) / DAY;
 
   // IP lists first, so attack IPs come out of them.
@@ -190,6 +234,7 @@ export function buildScenarios(seed: number, org: Organisation, alloc: IpAllocat
   s.signIns.sort((a, b) => (a.createdDateTime < b.createdDateTime ? -1 : a.createdDateTime > b.createdDateTime ? 1 : 0));
   return {
     signIns: s.signIns,
+    audits: s.audits,
     labels: s.labels,
     confounders: s.confounders,
     blackouts: s.blackouts,
@@ -226,6 +271,7 @@ function passwordSpray(s: Script, alloc: IpAllocator, n: number): void {
     const success = s.signIn(t, victim, app, ip, tool, 0, { clientApp: tool.clientApp });
     ids.push(success);
     s.block(victim, t - HOUR, t + HOUR);
+    s.takeover(victim, ip, t);
     s.label('labels', 'password-spray', 'D4', ids, { ipAddress: ip.ip });
     s.label('labels', 'password-spray', 'D7', [success], { userPrincipalName: victim.upn });
   }

@@ -310,6 +310,22 @@ describe('simulate: labelled attacks', () => {
     }
   });
 
+  it('password spray: the victim then registers an MFA method and joins an admin group, from the spray IP, within 2 hours', () => {
+    const sprays = labelsOf('password-spray', 'D4');
+    expect(sprays.length).toBeGreaterThan(0);
+    for (const l of sprays) {
+      const success = labelSignIns(l).find((r) => r.outcome === 'success');
+      const after = events.filter(
+        (e) => e.kind === 'directoryAudit' && e.initiatedBy.user?.userPrincipalName === success?.userPrincipalName && e.initiatedBy.user?.ipAddress === l.ipAddress,
+      );
+      expect(after.map((e) => (e.kind === 'directoryAudit' ? e.activityDisplayName : ''))).toEqual(['User registered security info', 'Add member to group']);
+      for (const e of after) {
+        const t = ms(eventTime(e)) - ms(success?.createdDateTime ?? '');
+        expect(t > 0 && t <= 2 * 3600_000).toBe(true);
+      }
+    }
+  });
+
   it('hostile IP: 100+ failures within 24 hours', () => {
     for (const l of labelsOf('hostile-ip')) {
       const rows = labelSignIns(l);

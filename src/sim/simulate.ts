@@ -108,6 +108,7 @@ function* generateEvents(
     else list.push(e);
   };
   for (const e of scenarios.signIns) put(e);
+  for (const e of scenarios.audits) put(e);
   const consumerTz = CITIES.find((c) => cityKey(c) === 'London|GB')?.tz ?? 'UTC';
   const firstDay = utcDay(start) - DAY;
   const lastDay = utcDay(end) + DAY;

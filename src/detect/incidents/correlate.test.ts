@@ -51,7 +51,7 @@ describe('correlateIncidents', () => {
     expect(rest).toEqual([]);
     expect(incident).toEqual({
       id: incidentId('a'),
-      title: 'Password attack from 203.0.113.7 on 4 users; vic@contoso.example signed in, then 2 directory changes',
+      title: 'Password attack from 203.0.113.7 against 4 users; vic@contoso.example signed in, then 2 directory changes',
       severity: 'high',
       status: 'new',
       firstDateTime: at(0),
@@ -136,6 +136,13 @@ describe('correlateIncidents', () => {
     ['a leak joins the same user\'s suspicious sign-in', [det('leak', 0, { detector: 'D8', userPrincipalName: 'u@c.example' }), det('d6', 60, { detector: 'D6', userPrincipalName: 'u@c.example' })], [2]],
   ] as const)('%s', (_name, detections, sizes) => {
     expect(correlateIncidents(detections, []).map((i) => i.detectionCount)).toEqual(sizes);
+  });
+
+  it('names a spray or a hostile IP by D4\'s reason, counting the users it failed against before it was flagged', () => {
+    const flagged = (id: string, minutes: number, upn: string, reason: string, distinctUsersFailed: number): Detection =>
+      det(id, minutes, { detector: 'D4', ipAddress: '198.51.100.4', userPrincipalName: upn, evidence: { outcome: 'credentialFailure', reason, distinctUsersFailed } });
+    expect(correlateIncidents([flagged('a', 0, 'a@c.example', 'passwordSpray', 10), flagged('b', 1, 'b@c.example', 'passwordSpray', 11)], []).map((i) => i.title)).toEqual(['Password spray from 198.51.100.4 against 11 users']);
+    expect(correlateIncidents([flagged('a', 0, 'a@c.example', 'hostileIp', 1), flagged('b', 1, 'b@c.example', 'hostileIp', 1)], []).map((i) => i.title)).toEqual(['Repeated failed sign-ins from 198.51.100.4 against 2 users']);
   });
 
   it('names each kind of incident in its title', () => {

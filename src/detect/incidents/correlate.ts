@@ -295,9 +295,14 @@ function titleOf(members: readonly Detection[], compromised: readonly string[], 
   const then = changes.length === 0 ? '' : `, then ${plural(changes.length, 'directory change')}`;
   const attacks = members.filter((d) => d.detector === 'D4');
   if (attacks.length > 0) {
-    const ip = mostCommon(attacks.map((d) => d.ipAddress)) ?? 'unknown IP';
-    const targets = new Set(attacks.map(userOf).filter((u) => u !== undefined)).size;
-    return `Password attack from ${ip} on ${plural(targets, 'user')}${got}${then}`;
+    const ip = mostCommon(attacks.map((d) => d.ipAddress));
+    const fromIp = attacks.filter((d) => d.ipAddress === ip);
+    // D4 flags sign-ins only once the IP is suspicious: its evidence counts the users failed before that too.
+    const counted = Math.max(0, ...fromIp.map((d) => (typeof d.evidence.distinctUsersFailed === 'number' ? d.evidence.distinctUsersFailed : 0)));
+    const targets = Math.max(counted, new Set(fromIp.map(userOf).filter((u) => u !== undefined)).size);
+    const reason = mostCommon(fromIp.map((d) => (typeof d.evidence.reason === 'string' ? d.evidence.reason : undefined)));
+    const what = reason === 'passwordSpray' ? 'Password spray' : reason === 'hostileIp' ? 'Repeated failed sign-ins' : 'Password attack';
+    return `${what} from ${ip ?? 'an unknown IP'} against ${plural(targets, 'user')}${got}${then}`;
   }
   const user = mostCommon(members.map((d) => d.userPrincipalName ?? d.userId)) ?? 'an unknown user';
   const brute = members.find((d) => d.detector === 'brute-force');

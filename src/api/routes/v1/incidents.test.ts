@@ -65,7 +65,7 @@ describe('incidents routes', () => {
       expect(body.value).toEqual([
         {
           id: ID,
-          title: 'Password attack from 203.0.113.7 on 3 users; bob@contoso.example signed in, then 1 directory change',
+          title: 'Password attack from 203.0.113.7 against 3 users; bob@contoso.example signed in, then 1 directory change',
           severity: 'high',
           status: 'new',
           firstDateTime: '2026-11-19T10:00:00.000Z',
