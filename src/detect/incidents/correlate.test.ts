@@ -18,15 +18,17 @@ const det = (id: string, minutes: number, d: Partial<Detection> & Pick<Detection
 });
 const spray = (id: string, minutes: number, upn: string, outcome = 'credentialFailure'): Detection =>
   det(id, minutes, { detector: 'D4', ipAddress: '203.0.113.7', userPrincipalName: upn, signInId: `s-${id}`, severity: outcome === 'success' ? 'high' : 'medium', evidence: { outcome } });
-const audit = (id: string, minutes: number, upn: string, activity: string, category = 'UserManagement', result: DirectoryAudit['result'] = 'success'): DirectoryAudit => ({
+const VIC = { userPrincipalName: 'vic@contoso.example', displayName: 'Vic Tim', type: 'User' };
+const GROUP = { displayName: 'Finance Approvers', type: 'Group' };
+const audit = (id: string, minutes: number, upn: string, activity: string, category = 'UserManagement', targetResources: DirectoryAudit['targetResources'] = [GROUP]): DirectoryAudit => ({
   kind: 'directoryAudit',
   id,
   activityDateTime: at(minutes),
   category,
   activityDisplayName: activity,
-  result,
+  result: 'success',
   initiatedBy: { user: { userPrincipalName: upn, ipAddress: '203.0.113.7' } },
-  targetResources: [{ displayName: 'Finance Approvers', type: 'Group' }],
+  targetResources,
   additionalDetails: [],
 });
 
@@ -39,8 +41,9 @@ describe('correlateIncidents', () => {
       spray('v', 5, 'vic@contoso.example', 'success'),
     ];
     const audits = [
-      audit('au1', 20, 'vic@contoso.example', 'User registered security info', 'UserManagement'),
-      audit('au2', 30, 'vic@contoso.example', 'Add member to group', 'GroupManagement'),
+      audit('au1', 20, 'vic@contoso.example', 'User registered security info', 'UserManagement', [VIC]),
+      // What was changed is named: the group, not the user added to it.
+      audit('au2', 30, 'vic@contoso.example', 'Add member to group', 'GroupManagement', [VIC, GROUP]),
       audit('au3', 31, 'vic@contoso.example', 'Update user'), // not a follow-up kind
       audit('au4', 40, 'ann@contoso.example', 'User registered security info'), // ann did not get in
       audit('au5', 5 + 24 * 60 + 1, 'vic@contoso.example', 'Add member to role'), // after the window
@@ -79,7 +82,7 @@ describe('correlateIncidents', () => {
         {
           kind: 'detection',
           dateTime: at(5),
-          summary: 'sign-in from an IP address with suspicious activity by vic@contoso.example from 203.0.113.7',
+          summary: 'Sign-in from an IP address with suspicious activity by vic@contoso.example from 203.0.113.7',
           detector: 'D4',
           severity: 'high',
           detectionId: 'v',
@@ -90,7 +93,7 @@ describe('correlateIncidents', () => {
         {
           kind: 'directoryChange',
           dateTime: at(20),
-          summary: 'User registered security info (Finance Approvers) by vic@contoso.example; MFA method registered or changed after a suspicious sign-in',
+          summary: 'User registered security info (Vic Tim) by vic@contoso.example; MFA method registered or changed after a suspicious sign-in',
           userPrincipalName: 'vic@contoso.example',
           ipAddress: '203.0.113.7',
           auditId: 'au1',

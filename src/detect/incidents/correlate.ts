@@ -313,13 +313,15 @@ function titleOf(members: readonly Detection[], compromised: readonly string[], 
   return `${who > 1 ? `Suspicious activity of ${who} users` : `Suspicious activity of ${user}`}: ${kinds}${then}`;
 }
 
+const capitalised = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
 function detectionEntry(d: Detection): IncidentEntry {
   const who = d.userPrincipalName ?? d.userId;
   const outcome = typeof d.evidence.outcome === 'string' && d.evidence.outcome !== 'success' ? ' (did not get in)' : '';
   return {
     kind: 'detection',
     dateTime: d.detectedDateTime,
-    summary: `${PHRASES[d.detector]}${who === undefined ? '' : ` by ${who}`}${d.ipAddress === undefined ? '' : ` from ${d.ipAddress}`}${outcome}`,
+    summary: capitalised(`${PHRASES[d.detector]}${who === undefined ? '' : ` by ${who}`}${d.ipAddress === undefined ? '' : ` from ${d.ipAddress}`}${outcome}`),
     detector: d.detector,
     severity: d.severity,
     detectionId: d.id,
@@ -374,7 +376,9 @@ function timelineOf(members: readonly Detection[], changes: readonly FollowUp[])
   closeRun();
   for (const c of changes) {
     const a = c.audit;
-    const target = a.targetResources.find((t) => t.displayName !== undefined || t.userPrincipalName !== undefined);
+    // What was changed: a group or app the user touched says more than the user themselves.
+    const named = a.targetResources.filter((t) => t.displayName !== undefined || t.userPrincipalName !== undefined);
+    const target = named.find((t) => t.userPrincipalName?.toLowerCase() !== c.upn && t.type !== 'User') ?? named[0];
     const on = target === undefined ? '' : ` (${target.displayName ?? target.userPrincipalName ?? ''})`;
     lines.push({
       kind: 'directoryChange',

@@ -3,6 +3,7 @@
 // nav (the API checks roles on every call either way); render fills the page's
 // <section> and may be async.
 import riskyUsers from './risky-users.js';
+import incidents from './incidents.js';
 import user from './user.js';
 import detectionSettings from './detection-settings.js';
 import lists from './lists.js';
@@ -11,6 +12,7 @@ import * as apiKeys from './api-keys.js';
 
 export const PAGES = [
   riskyUsers,
+  incidents,
   user,
   detectionSettings,
   lists,
