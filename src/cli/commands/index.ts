@@ -9,6 +9,7 @@ import { register as leaks } from './leaks.ts';
 import { register as reports } from './reports.ts';
 import { register as report } from './report.ts';
 import { register as backtest } from './backtest.ts';
+import { register as incidents } from './incidents.ts';
 import { register as simulate } from './simulate.ts';
 import { register as keys } from './keys.ts';
 import { register as portalUsers } from './portal-users.ts';
@@ -24,6 +25,7 @@ export const COMMANDS: ReadonlyArray<(program: Command, ctx: CommandContext) => 
   reports,
   report,
   backtest,
+  incidents,
   simulate,
   keys,
   portalUsers,

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { correlateIncidents, followUpQuery } from '../../../detect/incidents/correlate.ts';
+import { loadIncidents } from '../../../detect/incidents/load.ts';
 import { Severity } from '../../../schema/detections.ts';
 import { Incident, IncidentStatus, IncidentStatusChange } from '../../../schema/incidents.ts';
 import { TenantId, type Tenant } from '../../../schema/tenants.ts';
@@ -49,19 +49,12 @@ export interface ComputedIncidents {
  * suppressed detections take no part, as in the risky users.
  */
 export async function computeIncidents(deps: ApiDeps, tenant: TenantId, days: number, at: Date): Promise<ComputedIncidents> {
-  const d = detectDepsOf(deps);
   const end = at.getTime();
   const from = new Date(end - days * DAY_MS).toISOString();
   const to = new Date(end + 1).toISOString();
-  const [stored, sups, statuses] = await Promise.all([
-    deps.store.detections.listDetections(tenant, { from, to }, { excludeIgnored: true }),
-    deps.reports?.listSuppressions(tenant) ?? [],
-    d.incidents.listIncidentStatuses(tenant),
-  ]);
-  const detections = stored.filter((x) => !isSuppressed(x, sups, at.toISOString()));
-  const q = followUpQuery(detections);
-  const audits = q === undefined ? [] : await deps.store.events.listAuditsInitiatedBy(tenant, { from: q.from, to: q.to < to ? q.to : to }, q.upns);
-  return { from, to, incidents: correlateIncidents(detections, audits, new Map(statuses.map((s) => [s.incidentId, s]))) };
+  const sups = (await deps.reports?.listSuppressions(tenant)) ?? [];
+  const sources = { detections: deps.store.detections, events: deps.store.events, incidents: detectDepsOf(deps).incidents };
+  return { from, to, incidents: await loadIncidents(sources, tenant, { from, to }, (d) => isSuppressed(d, sups, at.toISOString())) };
 }
 
 export async function incidentRoutes(app: FastifyInstance, { deps, services }: RouteOptionsOf): Promise<void> {

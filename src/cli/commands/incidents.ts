@@ -1,0 +1,86 @@
+/**
+ * `authlens incidents --tenant ID [--interval 30d] [--status S] [--severity S]`
+ * lists the incidents (src/detect/incidents) newest activity first;
+ * `authlens incidents --tenant ID --id INC` prints one with its timeline.
+ * The same answer as GET /api/v1/tenants/{t}/incidents[/{id}].
+ */
+import type { Command } from 'commander';
+import { loadIncidents } from '../../detect/incidents/load.ts';
+import { isSuppressed } from '../../notify/notifier.ts';
+import { editionPhrase, reportingEnabled, riskApisAvailable } from '../../reports/editions.ts';
+import { SEVERITIES } from '../../schema/detections.ts';
+import { INCIDENT_STATUSES, type Incident } from '../../schema/incidents.ts';
+import { CliError } from '../cli-error.ts';
+import { globalOptions } from '../global-options.ts';
+import { cliIo } from '../io.ts';
+import { withRuntime } from '../runtime.ts';
+import { renderTable } from './report.ts';
+
+const DAY_MS = 86_400_000;
+
+interface Flags {
+  tenant: string;
+  interval: string;
+  status?: string;
+  severity?: string;
+  id?: string;
+}
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  const found = allowed.find((a) => a === value);
+  if (found === undefined) throw new CliError(`--${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
+  return found;
+}
+
+function listText(incidents: readonly Incident[], from: string, to: string): string {
+  if (incidents.length === 0) return `no incidents from ${from} to ${to}\n`;
+  const rows = incidents.map((i) => ({ id: i.id, severity: i.severity, status: i.status, lastActivity: i.lastDateTime, detections: i.detectionCount, title: i.title }));
+  return `${renderTable(['id', 'severity', 'status', 'lastActivity', 'detections', 'title'], rows)}${incidents.length} incident${incidents.length === 1 ? '' : 's'} from ${from} to ${to} (--id ID shows one in full)\n`;
+}
+
+function oneText(i: Incident): string {
+  const out = [`${i.title}`, `${i.id}: ${i.severity} severity, ${i.status}, ${i.firstDateTime} to ${i.lastDateTime}`, `users: ${i.userCount}, IPs: ${i.ipAddresses.join(', ') || '-'}`, ''];
+  for (const e of i.timeline) out.push(`${e.dateTime}${e.endDateTime !== undefined ? ` .. ${e.endDateTime}` : ''}  ${e.summary}`);
+  return `${out.join('\n')}\n`;
+}
+
+export function register(program: Command): void {
+  program
+    .command('incidents')
+    .description('list incidents (detections that belong together), or show one with its timeline')
+    .requiredOption('--tenant <id>', 'tenant')
+    .option('--interval <days>', 'detections of the last 1d..90d', '30d')
+    .option('--status <status>', INCIDENT_STATUSES.join(' | '))
+    .option('--severity <severity>', SEVERITIES.join(' | '))
+    .option('--id <incident>', 'show this incident with its timeline')
+    .action(async (opts: Flags, cmd: Command) => {
+      const g = globalOptions(cmd);
+      const io = cliIo();
+      const m = /^([1-9]|[1-8][0-9]|90)d$/.exec(opts.interval);
+      if (m === null) throw new CliError(`--interval must be 1d to 90d, got "${opts.interval}"`);
+      const status = oneOf('status', opts.status, INCIDENT_STATUSES);
+      const severity = oneOf('severity', opts.severity, SEVERITIES);
+      const end = Date.now();
+      const range = { from: new Date(end - Number(m[1]) * DAY_MS).toISOString(), to: new Date(end + 1).toISOString() };
+      const incidents = await withRuntime(g.dataDir, async (rt) => {
+        const t = await rt.store.control.getTenant(opts.tenant);
+        if (t === undefined) throw new CliError(`tenant '${opts.tenant}' does not exist`);
+        if (!reportingEnabled(t)) throw new CliError(`reporting is not enabled for this directory; a global admin must opt in (authlens tenant opt-in ${opts.tenant} --by UPN)`);
+        const avail = riskApisAvailable(t);
+        if (!avail.ok) throw new CliError(`incidents need ${editionPhrase(avail.needs)}`);
+        const sups = await rt.store.reports.listSuppressions(opts.tenant);
+        const now = new Date(end).toISOString();
+        return loadIncidents({ detections: rt.store.detections, events: rt.store.events, incidents: rt.detect.incidents }, opts.tenant, range, (d) => isSuppressed(d, sups, now));
+      });
+      if (opts.id !== undefined) {
+        const one = incidents.find((i) => i.id === opts.id);
+        if (one === undefined) throw new CliError(`no incident '${opts.id}' in the last ${opts.interval} of ${opts.tenant} (try --interval 90d)`);
+        io.stdout.write(g.json ? `${JSON.stringify(one)}\n` : oneText(one));
+        return;
+      }
+      const shown = incidents.filter((i) => (status === undefined || i.status === status) && (severity === undefined || i.severity === severity));
+      if (g.json) io.stdout.write(`${JSON.stringify(shown.map(({ timeline, ...rest }) => ({ ...rest, timelineEntries: timeline.length })))}\n`);
+      else io.stdout.write(listText(shown, range.from, range.to));
+    });
+}
