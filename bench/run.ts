@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- NAME... | -- NAME --option...]`: every benchmark, one after another, each in
  * its own process (so one's heap and DuckDB caches never colour the next),
- * printing its figures. Names: ingest, store, detect, detect-quality, reports.
+ * printing its figures. Names: ingest, store, detect, detect-quality, incidents, reports.
  * Results are recorded by hand in BENCHMARKS.md with the machine and command.
  */
 import { spawnSync } from 'node:child_process';
@@ -36,6 +36,7 @@ const BENCHES: readonly Bench[] = [
   { name: 'store', what: 'DuckDB store append rate', steps: [['bench/store-append.ts']] },
   { name: 'detect', what: 'detection engine alone: events/s and state bytes per key', steps: [['bench/detect.ts']] },
   { name: 'detect-quality', what: 'precision and recall per detector on the simulated month', steps: [['bench/detect-quality.ts']] },
+  { name: 'incidents', what: 'incidents computed on request from a month of 50k and 200k detections, alone and over DuckDB', steps: [['bench/incidents.ts']] },
   { name: 'reports', what: 'report latency at 24h/7d/30d on 10M sign-ins, and the 75,000-row zip', steps: [['bench/reports/run.ts']] },
 ];
 
