@@ -13,6 +13,9 @@ import type { ApiKeyRecord, ControlStore } from '../store/ports.ts';
 import type { Role, TenantId } from '../schema/tenants.ts';
 
 const KEY_PATTERN = /^al_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+/** A key's id alone (the OAuth client_id) and its secret alone. */
+export const ID_PATTERN = /^[0-9a-f]{16}$/;
+export const SECRET_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 export interface ParsedApiKey {
   readonly id: string;
@@ -30,6 +33,9 @@ export function hashSecret(id: string, secret: string): string {
   // The id is mixed in so a hash copied onto another record does not verify.
   return 'sha256:' + createHash('sha256').update(`${id}:${secret}`).digest('hex');
 }
+
+/** Compared against when no key has the id (never matches: not a hex digest). */
+const UNKNOWN_KEY_HASH = 'sha256:' + 'x'.repeat(64);
 
 export function verifySecret(id: string, secret: string, storedHash: string): boolean {
   const expected = Buffer.from(hashSecret(id, secret));
@@ -79,6 +85,16 @@ export interface ApiKeyService {
   revoke(tenant: TenantId, id: string): Promise<boolean>;
   /** Checks a presented key and records its last use. */
   authenticate(raw: string): Promise<ApiKeyCheck>;
+  /**
+   * Checks a key presented as OAuth client credentials at a tenant's token endpoint (client_id = the
+   * key's id) and records its last use. A key of another tenant answers 'unknown', as a missing one does.
+   */
+  authenticateClient(tenant: TenantId, id: string, secret: string): Promise<ApiKeyCheck>;
+  /**
+   * The key behind an access token it was exchanged for: still there, in that tenant, not revoked.
+   * Records its last use. Called on every use of a token, so a revocation ends its tokens at once.
+   */
+  authenticateIssued(tenant: TenantId, id: string): Promise<ApiKeyCheck>;
 }
 
 export function createApiKeyService(control: ControlStore, now: () => Date = () => new Date()): ApiKeyService {
@@ -108,16 +124,41 @@ export function createApiKeyService(control: ControlStore, now: () => Date = () 
     async authenticate(raw) {
       const parsed = parseApiKey(raw);
       if (parsed === undefined) return { ok: false, reason: 'malformed' };
-      const rec = await control.getApiKeyById(parsed.id);
-      if (rec === undefined) return { ok: false, reason: 'unknown' };
-      if (!verifySecret(parsed.id, parsed.secret, rec.secretHash)) return { ok: false, reason: 'mismatch' };
+      return check(await control.getApiKeyById(parsed.id), parsed.id, parsed.secret);
+    },
+    async authenticateClient(tenant, id, secret) {
+      if (!ID_PATTERN.test(id) || !SECRET_PATTERN.test(secret)) return { ok: false, reason: 'malformed' };
+      const rec = await control.getApiKeyById(id);
+      // Another tenant's key is checked like any other (same work, same time) and then reported as unknown.
+      const r = await check(rec, id, secret);
+      return r.ok && r.record.tenant !== tenant ? { ok: false, reason: 'unknown' } : r;
+    },
+    async authenticateIssued(tenant, id) {
+      const rec = await control.getApiKeyById(id);
+      if (rec === undefined || rec.tenant !== tenant) return { ok: false, reason: 'unknown' };
       if (rec.revokedAt !== undefined) return { ok: false, reason: 'revoked' };
-      // Minute resolution is enough to spot stale keys and spares a write per request.
-      const at = now();
-      if (rec.lastUsedAt === undefined || at.getTime() - Date.parse(rec.lastUsedAt) >= 60_000) {
-        await control.touchApiKey(rec.id, at.toISOString());
-      }
+      await touch(rec);
       return { ok: true, record: rec };
     },
   };
+
+  async function check(rec: ApiKeyRecord | undefined, id: string, secret: string): Promise<ApiKeyCheck> {
+    if (rec === undefined) {
+      // The same hash work as for a stored key, so the answer's time does not tell whether the id exists.
+      verifySecret(id, secret, UNKNOWN_KEY_HASH);
+      return { ok: false, reason: 'unknown' };
+    }
+    if (!verifySecret(id, secret, rec.secretHash)) return { ok: false, reason: 'mismatch' };
+    if (rec.revokedAt !== undefined) return { ok: false, reason: 'revoked' };
+    await touch(rec);
+    return { ok: true, record: rec };
+  }
+
+  async function touch(rec: ApiKeyRecord): Promise<void> {
+    // Minute resolution is enough to spot stale keys and spares a write per request.
+    const at = now();
+    if (rec.lastUsedAt === undefined || at.getTime() - Date.parse(rec.lastUsedAt) >= 60_000) {
+      await control.touchApiKey(rec.id, at.toISOString());
+    }
+  }
 }
