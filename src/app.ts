@@ -191,6 +191,8 @@ export async function buildHttpApp(
       // Persistent, so @odata.nextLink tokens outlive a restart.
       skipTokenKey: await loadOrCreateSecret(rt.config.dataDir, 'skip-token.key'),
     },
+    // Persistent, so access tokens outlive a restart (docs/api.md); deleting the file ends them all.
+    oauth: { signingKey: await loadOrCreateSecret(rt.config.dataDir, 'oauth-token.key') },
     detect: {
       settings: rt.detect.settings,
       leaks: rt.detect.leaks,

@@ -36,6 +36,7 @@ import { backtestRoutes } from './routes/v1/backtest.ts';
 import { riskyUserRoutes } from './routes/v1/risky-users.ts';
 import { incidentRoutes } from './routes/v1/incidents.ts';
 import { notificationRoutes } from './routes/v1/notifications.ts';
+import { oauthRoutes } from './routes/oauth/token-routes.ts';
 
 export type ApiApp = FastifyInstance;
 export type RouteGroup = (app: FastifyInstance, opts: RouteOptionsOf) => Promise<void>;
@@ -58,6 +59,7 @@ const ROUTE_GROUPS: readonly RouteGroup[] = [
   incidentRoutes,
   notificationRoutes,
   graphRoutes,
+  oauthRoutes,
   portalRoutes,
 ];
 
@@ -87,6 +89,8 @@ const REDACT = [
   '*.key',
   '*.secret',
   '*.operatorToken',
+  '*.client_secret',
+  '*.access_token',
 ];
 
 /** extraRoutes: route groups registered after the built-in ones (tests, optional features). */
@@ -118,6 +122,7 @@ export async function buildApp(deps: ApiDeps, extraRoutes: readonly RouteGroup[]
   installRateLimits(app, deps.rateLimits ?? DEFAULT_RATE_LIMITS, 'ip');
   installAuth(app, {
     apiKeys: services.apiKeys,
+    accessTokens: services.accessTokens,
     sessions: services.sessions,
     operatorToken: deps.operatorToken,
     publicPrefixes: [DOCS_PREFIX],
@@ -153,7 +158,11 @@ export async function buildApp(deps: ApiDeps, extraRoutes: readonly RouteGroup[]
       },
       components: {
         securitySchemes: {
-          apiKey: { type: 'http', scheme: 'bearer', description: 'API key al_<id>_<secret>' },
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'API key al_<id>_<secret>, or an access token for it from POST /{tenant}/oauth2/v2.0/token (OAuth 2.0 client credentials)',
+          },
           session: { type: 'apiKey', in: 'cookie', name: 'authlens_session' },
         },
       },

@@ -72,6 +72,8 @@ export interface ApiDeps {
   readonly ipListFetch?: typeof fetch;
   /** Notification settings, webhooks and deliveries (src/notify). Absent: the notifications routes answer 503. */
   readonly notify?: Notifier;
+  /** OAuth client credentials (routes/oauth): the access tokens' signing key and lifetime. */
+  readonly oauth?: OAuthDeps;
   /** Where pino writes (default stdout); tests capture it to prove redaction. */
   readonly logStream?: { write(line: string): void };
 }
@@ -81,6 +83,14 @@ export interface GraphApiDeps {
   readonly queries: GraphQueries;
   /** HMAC key of $skiptoken (32+ random bytes). Absent: a random key per process (tokens die with a restart). */
   readonly skipTokenKey?: Uint8Array;
+}
+
+/** Access tokens exchanged for API keys at POST /{tenant}/oauth2/v2.0/token. */
+export interface OAuthDeps {
+  /** HMAC key of the tokens (32+ random bytes). Absent: a random key per process (tokens die with a restart). */
+  readonly signingKey?: Uint8Array;
+  /** Default 3600 (directory/access-tokens.ts). */
+  readonly tokenLifetimeSeconds?: number;
 }
 
 /** What routes/v1 lists, leaks, detection-settings, backtest, risky-users and incidents need (app.ts: rt.detect and rt.detection). */

@@ -2,6 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Role, TenantId } from '../schema/tenants.ts';
 import { ApiError } from './errors.ts';
+import type { RateLimitFamily } from './plugins/rate-limit.ts';
 
 export interface Principal {
   /** The tenant the credential belongs to; '*' for the deployment operator. */
@@ -22,7 +23,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
     /** Rate-limit bucket family for this route (see plugins/rate-limit.ts). */
-    rateLimit?: 'login' | 'ingest';
+    rateLimit?: RateLimitFamily;
     /** Reachable by a session still on its one-time password (who am I, sign out, choose a password). */
     oneTimePasswordOk?: true;
   }

@@ -2,14 +2,17 @@
  * Authentication and role enforcement for every route.
  *
  * - Every route must declare config.access; the app refuses to start otherwise.
- * - `Authorization: Bearer al_<id>_<secret>` (API key) or the portal session
- *   cookie (plus X-CSRF-Token on state-changing requests) or, on operator
- *   routes only, the local operator token from loopback.
+ * - `Authorization: Bearer al_<id>_<secret>` (API key), `Authorization: Bearer
+ *   <access token>` (exchanged for a key at /{tenant}/oauth2/v2.0/token; it acts
+ *   as its key: same tenant, same role, principal kind 'apiKey'), the portal
+ *   session cookie (plus X-CSRF-Token on state-changing requests) or, on
+ *   operator routes only, the local operator token from loopback.
  * - No/invalid credentials -> 401; role not allowed -> 403; a `:tenant` param
  *   other than the principal's tenant -> 404 (another tenant's data does not exist).
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import { looksLikeAccessToken, type AccessTokenService } from '../../directory/access-tokens.ts';
 import type { ApiKeyService } from '../../directory/api-keys.ts';
 import type { SessionService } from '../../directory/sessions.ts';
 import { ApiError } from '../errors.ts';
@@ -20,6 +23,8 @@ export const CSRF_HEADER = 'x-csrf-token';
 
 export interface AuthOptions {
   readonly apiKeys: ApiKeyService;
+  /** Absent: only API keys are taken as bearer credentials. */
+  readonly accessTokens?: AccessTokenService;
   readonly sessions?: SessionService;
   readonly operatorToken?: string;
   /** Routes under these prefixes that come from third-party plugins (docs UI) are public. */
@@ -61,6 +66,13 @@ function unauthenticated(): ApiError {
   });
 }
 
+/** RFC 6750 §3.1: a bearer token that was presented and refused says invalid_token, so a client knows to get a new one. */
+function invalidToken(message: string): ApiError {
+  return new ApiError(401, 'unauthenticated', message, {
+    'www-authenticate': `Bearer realm="authlens", error="invalid_token", error_description="${message}"`,
+  });
+}
+
 function routeAccess(options: RouteOptions, publicPrefixes: readonly string[]): RouteAccess | undefined {
   const access = options.config?.access;
   if (access !== undefined) return access;
@@ -88,6 +100,17 @@ async function authenticate(
     return { tenant: '*', role: 'global-admin', kind: 'operator', id: 'operator' };
   }
   if (token !== undefined) {
+    if (opts.accessTokens !== undefined && looksLikeAccessToken(token)) {
+      const check = await opts.accessTokens.authenticate(token);
+      if (!check.ok) {
+        throw invalidToken(
+          check.reason === 'expired'
+            ? 'the access token has expired; get a new one from the token endpoint'
+            : 'the access token is invalid, or its API key was revoked',
+        );
+      }
+      return { tenant: check.record.tenant, role: check.record.role, kind: 'apiKey', id: check.record.id };
+    }
     const check = await opts.apiKeys.authenticate(token);
     if (!check.ok) throw unauthenticated();
     return { tenant: check.record.tenant, role: check.record.role, kind: 'apiKey', id: check.record.id };

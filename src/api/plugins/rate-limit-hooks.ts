@@ -1,16 +1,20 @@
 /** Applies the token buckets to routes whose config names a rate-limit family. */
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.ts';
-import { createRateLimiter, type RateLimiter, type RateLimitSettings } from './rate-limit.ts';
+import { createRateLimiter, DEFAULT_TOKEN_PER_IP, type RateLimiter, type RateLimitFamily, type RateLimitSettings } from './rate-limit.ts';
 
 /**
  * 'ip' hooks run before authentication (so unauthenticated floods are slowed);
  * 'principal' hooks run after it (one busy key cannot starve the others' IPs).
  */
 export function installRateLimits(app: FastifyInstance, settings: RateLimitSettings, by: 'ip' | 'principal'): void {
-  const limiters: Partial<Record<'login' | 'ingest', RateLimiter>> =
+  const limiters: Partial<Record<RateLimitFamily, RateLimiter>> =
     by === 'ip'
-      ? { login: createRateLimiter(settings.loginPerIp), ingest: createRateLimiter(settings.ingestPerIp) }
+      ? {
+          login: createRateLimiter(settings.loginPerIp),
+          ingest: createRateLimiter(settings.ingestPerIp),
+          token: createRateLimiter(settings.tokenPerIp ?? DEFAULT_TOKEN_PER_IP),
+        }
       : { ingest: createRateLimiter(settings.ingestPerPrincipal) };
   app.addHook('onRequest', async (request) => {
     const family = request.routeOptions.config.rateLimit;

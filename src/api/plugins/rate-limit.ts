@@ -41,13 +41,21 @@ export function createRateLimiter(spec: BucketSpec, now: () => number = Date.now
   };
 }
 
+/** The route families with buckets of their own (a route names one in config.rateLimit). */
+export type RateLimitFamily = 'login' | 'ingest' | 'token';
+
 export interface RateLimitSettings {
   readonly loginPerIp: BucketSpec;
   /** Sign-in attempts per (tenant, UPN), whatever the IP (default 10, then 1 a minute). */
   readonly loginPerAccount?: BucketSpec;
   readonly ingestPerIp: BucketSpec;
   readonly ingestPerPrincipal: BucketSpec;
+  /** The OAuth token endpoint, per IP (default: 30 at once, then 1 every 2 s). */
+  readonly tokenPerIp?: BucketSpec;
 }
+
+/** Clients keep a token for its hour, so a few requests a minute is plenty; more is a loop or a guesser. */
+export const DEFAULT_TOKEN_PER_IP: BucketSpec = { capacity: 30, refillPerSecond: 0.5 };
 
 export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   // 10 attempts at once, then one every 6 s: slows password guessing, not people.
