@@ -46,6 +46,22 @@ export interface Config {
    * Unset: a one-time password is generated and printed once.
    */
   readonly adminPassword?: string;
+  /**
+   * The one thing that crosses a tenant boundary (SPEC 1, SPEC 4 D4): when on, an IP that
+   * D4 finds spraying or hostile in one directory is shared, as an IP and a time only, for
+   * `windowMs` after the last sign-in D4 flagged from it, and D4 in the other directories
+   * flags sign-ins from it with a count of directories, never which. Each tenant can opt
+   * out of sending and of receiving in its D4 settings (docs: src/detect/detectors/d4/README.md).
+   * AUTHLENS_SHARED_IP_REPUTATION=1 turns it on (default off);
+   * AUTHLENS_SHARED_IP_REPUTATION_HOURS (default 24, 1 to 720) sets the window;
+   * AUTHLENS_SHARED_IP_REPUTATION_MAX_IPS (default 50,000) caps the IPs held in memory,
+   * past which the least recently reported IP is forgotten first. Absent: off.
+   */
+  readonly sharedIpReputation?: {
+    readonly enabled: boolean;
+    readonly windowMs: number;
+    readonly maxIps: number;
+  };
 }
 
 export type ConfigOverrides = Partial<Omit<Config, 'limits'>> & { limits?: Partial<Config['limits']> };
@@ -62,6 +78,20 @@ function adminPasswordFrom(raw: string | undefined): string | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (raw.length < MIN_PASSWORD_LENGTH) throw new Error(`AUTHLENS_ADMIN_PASSWORD needs at least ${MIN_PASSWORD_LENGTH} characters`);
   return raw;
+}
+
+/** Defaults of Config.sharedIpReputation (off; a day's window; ~12 MB at the cap). */
+export const SHARED_IP_REPUTATION_DEFAULTS = Object.freeze({ enabled: false, windowMs: 24 * 3_600_000, maxIps: 50_000 });
+
+function sharedIpReputationFrom(env: NodeJS.ProcessEnv): NonNullable<Config['sharedIpReputation']> {
+  const raw = env.AUTHLENS_SHARED_IP_REPUTATION ?? '';
+  // An explicit switch: a typo such as "true" or "yes" must not leave the operator believing it is on (or off).
+  if (raw !== '' && raw !== '0' && raw !== '1') throw new Error(`AUTHLENS_SHARED_IP_REPUTATION must be 1 (on) or 0 (off), got "${raw}"`);
+  const hours = intFrom(env, 'AUTHLENS_SHARED_IP_REPUTATION_HOURS', 24);
+  if (hours < 1 || hours > 720) throw new Error(`AUTHLENS_SHARED_IP_REPUTATION_HOURS must be between 1 and 720, got "${hours}"`);
+  const maxIps = intFrom(env, 'AUTHLENS_SHARED_IP_REPUTATION_MAX_IPS', SHARED_IP_REPUTATION_DEFAULTS.maxIps);
+  if (maxIps < 1) throw new Error('AUTHLENS_SHARED_IP_REPUTATION_MAX_IPS must be at least 1');
+  return Object.freeze({ enabled: raw === '1', windowMs: hours * 3_600_000, maxIps });
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -103,6 +133,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     mailFrom: env.AUTHLENS_MAIL_FROM ?? 'authlens <authlens@localhost>',
     webhookAllowPrivate: env.AUTHLENS_WEBHOOK_ALLOW_PRIVATE === '1',
     adminPassword: adminPasswordFrom(env.AUTHLENS_ADMIN_PASSWORD),
+    sharedIpReputation: sharedIpReputationFrom(env),
   };
   const merged: Config = {
     ...base,

@@ -70,11 +70,21 @@ export const UserAgentInfo = Type.Object({
 });
 export type UserAgentInfo = Static<typeof UserAgentInfo>;
 
+/**
+ * The deployment's shared IP reputation (SPEC 4 D4), when it held the event's IP at
+ * ingest: how many other directories' D4 found the IP spraying or hostile within the
+ * shared window around the sign-in. A count only: never which directories, users or data.
+ * Absent when the deployment or the tenant does not use the signal, or no other directory reported the IP.
+ */
+export const SharedReputation = Type.Object({ otherDirectories: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+export type SharedReputation = Static<typeof SharedReputation>;
+
 export const Enrichment = Type.Object({
   geo: Geo,
   network: Network,
   ipTags: Type.Array(IpTag),
   ua: UserAgentInfo,
+  sharedReputation: Type.Optional(SharedReputation),
 });
 export type Enrichment = Static<typeof Enrichment>;
 

@@ -51,6 +51,17 @@ export function storeContract(name: string, factory: StoreFactory): void {
         });
       });
 
+      it('keeps the shared IP reputation a sign-in was enriched with, and its absence', async () => {
+        await withStore(factory, async (s) => {
+          const base = minimalSignIn(1);
+          const stamped = minimalSignIn(2, { enrichment: { ...base.enrichment, sharedReputation: { otherDirectories: 3 } } });
+          await s.events.appendEvents('t1', [base, stamped]);
+          expect(await s.events.getEvent('t1', 'signIn', base.id)).toEqual(base);
+          expect(await s.events.getEvent('t1', 'signIn', stamped.id)).toEqual(stamped);
+          expect((await collect(s.events.scanSignIns('t1', ALL_TIME))).map((e) => e.enrichment.sharedReputation)).toEqual([undefined, { otherDirectories: 3 }]);
+        });
+      });
+
       it('is idempotent by (tenant, kind, id): re-sending changes nothing, in-batch copies lose to the first', async () => {
         await withStore(factory, async (s) => {
           const a = fullSignIn(1);

@@ -15,7 +15,7 @@ export const SIGNIN_COLUMNS = [
   'given_country', 'given_lat', 'given_lon', 'geo_city', 'geo_state', 'geo_country', 'geo_lat',
   'geo_lon', 'geo_precision', 'geo_source', 'geo_accuracy_km', 'ip_scope', 'asn', 'as_org',
   'ip_tags', 'ua_os', 'ua_os_version', 'ua_browser', 'ua_browser_version', 'ua_device_type',
-  'ingested_at', 'upn_given', 'present', 'id_key',
+  'ingested_at', 'upn_given', 'present', 'id_key', 'shared_ip_directories',
 ] as const;
 
 /** Bits of the `present` column: optional objects the record carried, even when empty. */
@@ -117,6 +117,9 @@ export function appendSignInRow(
     (d !== undefined ? PRESENT_DEVICE : 0) | (loc !== undefined ? PRESENT_LOCATION : 0) | (e.mfaDetail !== undefined ? PRESENT_MFA : 0),
   );
   a.appendUBigInt(idKey);
+  const shared = e.enrichment.sharedReputation;
+  if (shared === undefined) a.appendNull();
+  else a.appendInteger(shared.otherDirectories);
   a.endRow();
 }
 
@@ -169,7 +172,8 @@ export const SIGNIN_JSON_SQL = `json_object(
     'network', json_object('scope', s.ip_scope, 'asn', s.asn, 'asOrg', s.as_org),
     'ipTags', json(coalesce(s.ip_tags, '[]')),
     'ua', json_object('os', s.ua_os, 'osVersion', s.ua_os_version, 'browser', s.ua_browser,
-      'browserVersion', s.ua_browser_version, 'deviceType', s.ua_device_type)))`;
+      'browserVersion', s.ua_browser_version, 'deviceType', s.ua_device_type),
+    'sharedReputation', CASE WHEN s.shared_ip_directories IS NOT NULL THEN json_object('otherDirectories', s.shared_ip_directories) END))`;
 
 /** NULL columns become absent keys, as they were before the append (a JSON.parse reviver is several times slower). */
 function dropNulls(o: Record<string, unknown>): void {
