@@ -1,6 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { runDetectors } from '../../engine/run.ts';
-import { signIn, T0, MIN } from '../../testing/fixtures.ts';
+import { signIn, T0, MIN, type SignInSpec } from '../../testing/fixtures.ts';
+import type { TenantDetectorSettings } from '../../engine/settings.ts';
+import type { EnrichedSignIn } from '../../../schema/enrichment.ts';
 import { d4 } from './index.ts';
 
 const IP = '203.0.113.50';
@@ -36,5 +38,55 @@ describe('D4 suspicious IPs', () => {
       signIn({ id: `t${i}`, at: T0 + i * MIN, ip: IP, user: `u${i}@x.example`, outcome: 'credentialFailure', tags: [{ list: 'office', category: 'trusted' }] }),
     );
     expect(runDetectors([d4], trusted)).toEqual([]);
+  });
+});
+
+/** A sign-in whose IP the deployment's shared reputation held at ingest: `n` other directories. */
+function stamped(spec: SignInSpec, n: number | undefined): EnrichedSignIn {
+  const e = signIn(spec);
+  if (n !== undefined) e.enrichment.sharedReputation = { otherDirectories: n };
+  return e;
+}
+
+describe('D4 shared reputation', () => {
+  const SHARED_EVIDENCE = { reason: 'sharedReputation', otherDirectories: 2, asn: 3320, asOrg: 'Example Telecom' };
+
+  it.each<[string, SignInSpec, number | undefined, TenantDetectorSettings, { severity: string; evidence: Record<string, unknown> }[]]>([
+    ['a failure from an IP two other directories reported: medium, with only the count', { id: 's', at: T0, ip: IP, outcome: 'credentialFailure' }, 2, {}, [
+      { severity: 'medium', evidence: { ...SHARED_EVIDENCE, outcome: 'credentialFailure' } },
+    ]],
+    ['a success from it: high', { id: 's', at: T0, ip: IP }, 2, {}, [{ severity: 'high', evidence: { ...SHARED_EVIDENCE, outcome: 'success' } }]],
+    ['fewer other directories than sharedMinDirectories: nothing', { id: 's', at: T0, ip: IP }, 2, { D4: { params: { sharedMinDirectories: 3 } } }, []],
+    ['as many as sharedMinDirectories: flagged', { id: 's', at: T0, ip: IP }, 3, { D4: { params: { sharedMinDirectories: 3 } } }, [
+      { severity: 'high', evidence: { ...SHARED_EVIDENCE, otherDirectories: 3, outcome: 'success' } },
+    ]],
+    ['the tenant opted out of receiving: nothing', { id: 's', at: T0, ip: IP }, 2, { D4: { params: { sharedReputationReceive: false } } }, []],
+    ['no shared signal on the sign-in: nothing', { id: 's', at: T0, ip: IP }, undefined, {}, []],
+    ['a trusted IP (own named location) is never flagged', { id: 's', at: T0, ip: IP, tags: [{ list: 'office', category: 'trusted' }] }, 2, {}, []],
+  ])('%s', (_name, spec, n, settings, expected) => {
+    const out = runDetectors([d4], [stamped(spec, n)], settings);
+    expect(out.map((d) => ({ severity: d.severity, evidence: d.evidence }))).toEqual(expected);
+  });
+
+  it('a private IP is never flagged, whatever the signal says', () => {
+    const e = stamped({ id: 's', at: T0, ip: '10.0.0.7' }, 2);
+    e.enrichment.network = { scope: 'private' };
+    expect(runDetectors([d4], [e])).toEqual([]);
+  });
+
+  it("the directory's own finding wins: one detection per sign-in, own evidence with the count beside it", () => {
+    const evs = Array.from({ length: 11 }, (_, i) => stamped({ id: `f${i}`, at: T0 + i * MIN, ip: IP, user: `u${i}@contoso.example`, outcome: 'credentialFailure' }, 2));
+    const out = runDetectors([d4], evs);
+    expect(out.map((d) => [d.signInId, d.evidence.reason, d.evidence.otherDirectories])).toEqual([
+      ...Array.from({ length: 9 }, (_, i) => [`f${i}`, 'sharedReputation', 2]),
+      ['f9', 'passwordSpray', 2],
+      ['f10', 'passwordSpray', 2],
+    ]);
+    expect(new Set(out.map((d) => d.id)).size).toBe(out.length);
+  });
+
+  it('log-only D4 records shared-signal detections as log-only', () => {
+    const out = runDetectors([d4], [stamped({ id: 's', at: T0, ip: IP }, 1)], { D4: { logOnly: true } });
+    expect(out.map((d) => [d.signInId, d.logOnly, d.evidence.reason])).toEqual([['s', true, 'sharedReputation']]);
   });
 });

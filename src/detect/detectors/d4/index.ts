@@ -7,6 +7,13 @@
  * or >= `hostileMinAttempts` attempts with more than `hostileFailureRatio`
  * failing. Every sign-in from the IP while it is suspicious (and for
  * `holdMs` after) is flagged; a success is high. Trusted IPs are skipped.
+ *
+ * Shared reputation (SPEC 4, when the deployment turns it on): a sign-in whose
+ * enrichment says other directories found its IP attacking
+ * (enrichment.sharedReputation, stamped at ingest like IP-list tags) is
+ * flagged too, with that count as its evidence; the directory's own finding
+ * wins, so one sign-in gets one D4 detection. `sharedReputationSend` is read
+ * by the composition root (which findings leave the tenant), not here.
  */
 import { Type, type Static } from 'typebox';
 import { userKey } from '../../engine/keys.ts';
@@ -28,6 +35,12 @@ export const D4Params = Type.Object(
     failureOutcomes: OutcomeList(['credentialFailure', 'blocked', 'disabled']),
     /** Attempts remembered in the spray window per IP; beyond it the oldest go (bounded state). */
     maxTracked: Type.Integer({ minimum: 10, maximum: 100_000, default: 5000 }),
+    /** Share this directory's spray and hostile-IP findings (the IP and the time, nothing else) with the deployment's other directories. */
+    sharedReputationSend: Type.Boolean({ default: true }),
+    /** Flag sign-ins from IPs that other directories found attacking (only while the deployment shares IP reputation). */
+    sharedReputationReceive: Type.Boolean({ default: true }),
+    /** ... when at least this many other directories found the IP attacking. */
+    sharedMinDirectories: Type.Integer({ minimum: 1, maximum: 1000, default: 1 }),
   },
   { additionalProperties: false },
 );
@@ -66,6 +79,9 @@ export const d4: Detector<D4State, D4Params> = {
     holdMs: 3_600_000,
     failureOutcomes: ['credentialFailure', 'blocked', 'disabled'],
     maxTracked: 5000,
+    sharedReputationSend: true,
+    sharedReputationReceive: true,
+    sharedMinDirectories: 1,
   },
   idleMs: (p) => Math.max(p.hostileWindowMs, p.sprayWindowMs + p.holdMs),
   step(state, e, t, p) {
@@ -107,12 +123,34 @@ export const d4: Detector<D4State, D4Params> = {
       s.until = t + p.holdMs;
       s.why = spray ? 'passwordSpray' : 'hostileIp';
     }
-    if (t > s.until) return { state: s, findings: NO_FINDINGS };
+    const others = p.sharedReputationReceive ? (e.enrichment.sharedReputation?.otherDirectories ?? 0) : 0;
+    const shared = others >= p.sharedMinDirectories;
+    const severity = e.outcome === 'success' ? 'high' : 'medium';
+    if (t > s.until) {
+      if (!shared) return { state: s, findings: NO_FINDINGS };
+      // Only the count crosses the boundary: nothing here names another directory, its users or its data.
+      return {
+        state: s,
+        findings: [
+          {
+            severity,
+            event: e,
+            evidence: {
+              reason: 'sharedReputation',
+              otherDirectories: others,
+              outcome: e.outcome,
+              asn: e.enrichment.network.asn,
+              asOrg: e.enrichment.network.asOrg,
+            },
+          },
+        ],
+      };
+    }
     return {
       state: s,
       findings: [
         {
-          severity: e.outcome === 'success' ? 'high' : 'medium',
+          severity,
           event: e,
           evidence: {
             reason: s.why,
@@ -128,6 +166,8 @@ export const d4: Detector<D4State, D4Params> = {
             outcome: e.outcome,
             asn: e.enrichment.network.asn,
             asOrg: e.enrichment.network.asOrg,
+            // The directory's own finding wins; the shared count is context.
+            ...(shared ? { otherDirectories: others } : {}),
           },
         },
       ],
