@@ -66,6 +66,8 @@ export interface DetectionRuntime {
   checkpoint(tenant?: TenantId): Promise<void>;
   /** Drops the tenant's engine so the next call reloads settings (after a settings change). */
   reload(tenant: TenantId): Promise<void>;
+  /** The detector settings the tenant's engine runs with (loads the tenant when it is not loaded yet). */
+  settingsOf(tenant: TenantId): Promise<ResolvedSettings>;
 }
 
 /** Furthest back a late event can influence: the longest window of the default detectors (24 h) plus slack. */
@@ -233,6 +235,9 @@ export function createDetectionRuntime(deps: DetectionRuntimeDeps): DetectionRun
       const names = tenant === undefined ? [...tenants.keys()] : [tenant];
       // checkpoint() of every tenant is the shutdown path: never skipped.
       for (const t of names) await exclusive(t, async () => save(t, await loaded(t), tenant !== undefined));
+    },
+    async settingsOf(tenant) {
+      return (await loaded(tenant)).settings;
     },
     reload(tenant) {
       return exclusive(tenant, async () => {

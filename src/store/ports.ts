@@ -6,7 +6,7 @@
  */
 import type { EnrichedEvent, EnrichedSignIn } from '../schema/enrichment.ts';
 import type { DirectoryAudit, EventKind } from '../schema/events.ts';
-import type { Detection } from '../schema/detections.ts';
+import type { Detection, DetectorId } from '../schema/detections.ts';
 import type { GraphListQuery, GraphListResult, GraphRecord, GraphResource } from '../schema/graph-query.ts';
 import type { Tenant, TenantId, Role } from '../schema/tenants.ts';
 import type { DirectorySnapshot, DirectoryUser } from '../schema/directory.ts';
@@ -44,6 +44,23 @@ export interface DetectionStore {
   /** Idempotent by (tenant, detection id). */
   appendDetections(tenant: TenantId, detections: readonly Detection[]): Promise<void>;
   listDetections(tenant: TenantId, range: TimeRange, options?: ListDetectionsOptions): Promise<Detection[]>;
+  /**
+   * Maintenance across tenants, for the shared IP reputation's rebuild at start
+   * (SPEC 4 D4): per tenant and IP, the first and last detection time of the
+   * detector's detections at or after `since` that are not log-only and whose
+   * evidence.reason is one of `reasons`; at most `limit` rows, the most recent
+   * `last` first. Nothing else of the detections leaves the tenant's rows.
+   */
+  ipSpansAllTenants(detector: DetectorId, reasons: readonly string[], since: string, limit: number): Promise<IpSpanRow[]>;
+}
+
+/** One tenant's detections of one IP in a time span (ipSpansAllTenants). */
+export interface IpSpanRow {
+  readonly tenant: TenantId;
+  readonly ip: string;
+  /** ISO UTC. */
+  readonly first: string;
+  readonly last: string;
 }
 
 export interface ListDetectionsOptions {

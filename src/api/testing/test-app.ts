@@ -56,7 +56,7 @@ export async function createTestApp(
       scanSignIns: async function* () {},
       getEvent: async () => undefined,
     },
-    detections: { appendDetections: async () => {}, listDetections: async () => [] },
+    detections: { appendDetections: async () => {}, listDetections: async () => [], ipSpansAllTenants: async () => [] },
     close: async () => {},
   } as unknown as Store;
   const ingested: TestApp['ingested'] = [];

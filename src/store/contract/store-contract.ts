@@ -4,6 +4,7 @@
  * fresh, empty store from the factory and closes it.
  */
 import { describe, it, expect } from 'vitest';
+import type { Detection } from '../../schema/detections.ts';
 import type { EnrichedEvent, EnrichedSignIn } from '../../schema/enrichment.ts';
 import type { Store, TimeRange } from '../ports.ts';
 import { at, detection, directory, fullSignIn, minimalSignIn, otherEvents, tenant } from './fixtures.ts';
@@ -175,6 +176,30 @@ export function storeContract(name: string, factory: StoreFactory): void {
           expect(await s.detections.listDetections('t1', ALL_TIME)).toEqual([d2, sparse, d1]);
           expect(await s.detections.listDetections('t1', { from: at(5), to: at(10) })).toEqual([d2, sparse]);
           await s.detections.appendDetections('t1', []);
+        });
+      });
+
+      it('gives the shared IP reputation per tenant and IP only the span of qualifying detections', async () => {
+        await withStore(factory, async (s) => {
+          const d4 = (n: number, tenantIp: string, reason: string, overrides: Partial<Detection> = {}): Detection =>
+            detection(n, { id: `D4:${n}:${tenantIp}:${reason}`, detector: 'D4', ipAddress: tenantIp, evidence: { reason }, ...overrides });
+          await s.detections.appendDetections('a', [
+            d4(1, '198.51.100.1', 'passwordSpray'), // before `since`
+            d4(5, '198.51.100.1', 'passwordSpray'),
+            d4(9, '198.51.100.1', 'hostileIp'),
+            d4(6, '198.51.100.2', 'sharedReputation'), // received, never re-shared
+            d4(7, '198.51.100.3', 'passwordSpray', { logOnly: true }),
+            d4(8, '198.51.100.4', 'passwordSpray', { detector: 'D1' }),
+          ]);
+          await s.detections.appendDetections('b', [d4(6, '198.51.100.1', 'hostileIp'), d4(7, '198.51.100.5', 'hostileIp')]);
+          const spans = await s.detections.ipSpansAllTenants('D4', ['passwordSpray', 'hostileIp'], at(2), 10);
+          expect(spans).toEqual([
+            { tenant: 'a', ip: '198.51.100.1', first: at(5), last: at(9) },
+            { tenant: 'b', ip: '198.51.100.5', first: at(7), last: at(7) },
+            { tenant: 'b', ip: '198.51.100.1', first: at(6), last: at(6) },
+          ]);
+          expect(await s.detections.ipSpansAllTenants('D4', ['passwordSpray', 'hostileIp'], at(2), 1)).toEqual(spans.slice(0, 1));
+          expect(await s.detections.ipSpansAllTenants('D4', [], at(0), 10)).toEqual([]);
         });
       });
     });

@@ -1,7 +1,7 @@
 /** DetectionStore over DuckDB: idempotent by (tenant, detection id) with an anti-join (migration 004). */
 import type { Detection } from '../../schema/detections.ts';
 import type { TenantId } from '../../schema/tenants.ts';
-import type { DetectionStore, ListDetectionsOptions, TimeRange } from '../ports.ts';
+import type { DetectionStore, IpSpanRow, ListDetectionsOptions, TimeRange } from '../ports.ts';
 import type { DuckDb, Row } from './database.ts';
 import { timestampFromIso } from './values.ts';
 
@@ -80,6 +80,19 @@ export function createDetectionStore(db: DuckDb, now: () => Date = () => new Dat
         [tenant, range.from, range.to],
       );
       return rows.map(detectionFromRow);
+    },
+
+    async ipSpansAllTenants(detector, reasons, since, limit): Promise<IpSpanRow[]> {
+      if (reasons.length === 0 || limit <= 0) return [];
+      const slots = reasons.map((_, i) => `$${i + 4}`).join(', ');
+      const rows = await db.all<{ tenant: string; ip: string; first: string; last: string }>(
+        `SELECT tenant, ip, min(time) AS first, max(time) AS last FROM detections
+          WHERE detector = $1 AND time >= $2::TIMESTAMP AND NOT log_only AND ip IS NOT NULL
+            AND json_extract_string(evidence, '$.reason') IN (${slots})
+          GROUP BY tenant, ip ORDER BY last DESC, tenant, ip LIMIT $3`,
+        [detector, since, limit, ...reasons],
+      );
+      return rows.map((r) => ({ tenant: String(r.tenant), ip: String(r.ip), first: String(r.first), last: String(r.last) }));
     },
   };
 }
