@@ -22,7 +22,9 @@ import { REPORTING_NOT_ENABLED } from './reports/editions.ts';
 import { buildApp } from './api/build-app.ts';
 import type { ApiDeps } from './api/deps.ts';
 import { loadEnrichment, type Enrichment } from './enrich/load.ts';
-import { createDetectionRuntime, type DetectionRuntime } from './detect/runtime.ts';
+import { createDetectionRuntime, loadTenantSettings, type DetectionRuntime } from './detect/runtime.ts';
+import { createReputationSharing, rebuildSharedReputation, type ReputationSharing } from './detect/shared-reputation.ts';
+import { createSharedIpReputation } from './enrich/shared-reputation.ts';
 import { createDetectStores, type DetectStores } from './store/duckdb/detect-stores.ts';
 import { createGraphQueries } from './store/duckdb/graph-queries.ts';
 import { loadOrCreateSecret } from './secrets.ts';
@@ -63,6 +65,13 @@ export interface Runtime {
   readonly detection: DetectionRuntime;
   /** Notification outbox and delivery loop (main.ts starts it in the server). */
   readonly notify: Notifier;
+  /**
+   * The deployment's shared IP reputation (SPEC 4 D4) when the operator turned it on
+   * (Config.sharedIpReputation); undefined when off: then nothing crosses a tenant boundary.
+   */
+  readonly sharing?: ReputationSharing;
+  /** Drops the tenant's detection engine after a settings change (and forgets what it shared if it stopped sending). */
+  reloadDetections(tenant: TenantId): Promise<void>;
   /** Validates, enriches, stores durably and runs detections; refuses tenants that have not opted in. */
   ingest(tenant: TenantId, input: IngestInput, opts: IngestOptions): Promise<IngestSummary>;
   /**
@@ -101,6 +110,28 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     latenessMs: config.latenessMs,
   });
 
+  let sharing: ReputationSharing | undefined;
+  const shared = config.sharedIpReputation;
+  if (shared?.enabled === true) {
+    const reputation = createSharedIpReputation({ windowMs: shared.windowMs, maxIps: shared.maxIps, now: () => Date.now() });
+    sharing = createReputationSharing({ reputation, settingsOf: (t) => detection.settingsOf(t) });
+    try {
+      // What the deployment shared in the last window, from the stored detections: it survives restarts,
+      // and a CLI process sees what earlier ones (or a stopped server) shared.
+      await rebuildSharedReputation(reputation, {
+        detections: store.detections,
+        settingsOf: (t) => loadTenantSettings(detect.settings, t),
+        windowMs: shared.windowMs,
+        maxIps: shared.maxIps,
+        now: () => Date.now(),
+      });
+    } catch (err) {
+      await enrichment.close();
+      await store.close();
+      throw err;
+    }
+  }
+
   const mailer = config.smtpUrl !== undefined ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom ?? 'authlens <authlens@localhost>' }) : undefined;
   const notify = createNotifier({
     store: createNotifyStore(store.db),
@@ -113,6 +144,8 @@ export async function openRuntime(config: Config): Promise<Runtime> {
 
   async function storeDetections(tenant: TenantId, found: readonly Detection[]): Promise<void> {
     if (found.length > 0) await store.detections.appendDetections(tenant, found);
+    // Once durable (the rebuild at start reads them back): the tenant's own D4 findings, when it sends.
+    if (sharing !== undefined && found.length > 0) await sharing.publish(tenant, found);
     // After the detections are durable: one outbox INSERT when some qualify (SPEC 5 notifications).
     await notify.enqueue(tenant, found);
     // The checkpoint follows the detections it covers: a crash in between replays, and ids make replays no-ops.
@@ -127,12 +160,17 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     // export says why it is not in the reports instead of vanishing (SPEC 3 retention).
     const cutoff = retentionCutoff(new Date(), t.retentionDays);
     const cutoffMs = Date.parse(cutoff);
+    // The shared IP reputation is stamped on the sign-ins of a tenant that receives it, like IP-list tags.
+    const reputation = sharing !== undefined && (await sharing.receives(tenant)) ? sharing.reputation : undefined;
     const tooOld = `older than tenant ${tenant}'s retention of ${t.retentionDays} days (before ${cutoff}), so it would be purged; to keep older events: authlens tenant set ${tenant} --retention-days N`;
     return pipeline.ingest(
       input,
       {
         admit: (e) => (Date.parse(eventTime(e)) < cutoffMs ? { field: `/${eventTimeField(e.kind)}`, reason: tooOld } : undefined),
-        enrich: (e: AuthEvent): EnrichedEvent => enrichment.enrich(tenant, e),
+        enrich: (e: AuthEvent): EnrichedEvent => {
+          const x = enrichment.enrich(tenant, e);
+          return reputation !== undefined && x.kind === 'signIn' ? reputation.stamp(tenant, x) : x;
+        },
         append: (events) => store.events.appendEvents(tenant, events),
         afterAppend: async (stored) => storeDetections(tenant, await detection.onEvents(tenant, stored)),
       },
@@ -163,6 +201,11 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     detect,
     detection,
     notify,
+    ...(sharing !== undefined ? { sharing } : {}),
+    async reloadDetections(tenant) {
+      await detection.reload(tenant);
+      await sharing?.settingsChanged(tenant);
+    },
     ingest,
     flushDetections,
     releaseDueDetections,
@@ -198,7 +241,7 @@ export async function buildHttpApp(
       leaks: rt.detect.leaks,
       riskyUsers: rt.detect.riskyUsers,
       incidents: rt.detect.incidents,
-      reload: (tenant) => rt.detection.reload(tenant),
+      reload: (tenant) => rt.reloadDetections(tenant),
     },
     ipLists: rt.enrichment.lists,
     notify: rt.notify,

@@ -71,6 +71,11 @@ export async function seedDemoTenant(rt: Runtime, opts: DemoSeedOptions): Promis
   const optIn = await tenants.optIn(DEMO_TENANT, admin.userPrincipalName);
   if (!optIn.ok) throw new Error(`demo opt-in refused: ${optIn.reason}`);
 
+  if (rt.sharing !== undefined) {
+    // The demo's attackers are simulated: they must never become a signal for the real directories beside it.
+    await rt.detect.settings.putSettings(DEMO_TENANT, { D4: { params: { sharedReputationSend: false } } }, 'authlens demo seed', new Date().toISOString());
+  }
+
   // The demo's synthetic lists, scoped to the demo tenant, loaded before the events so enrichment tags them.
   for (const [name, category] of DEMO_LISTS) {
     await rt.enrichment.lists.add({

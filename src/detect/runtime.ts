@@ -70,6 +70,22 @@ export interface DetectionRuntime {
   settingsOf(tenant: TenantId): Promise<ResolvedSettings>;
 }
 
+/** A tenant's stored detector settings, resolved; invalid ones fall back to the defaults (reported through `warn`). */
+export async function loadTenantSettings(
+  store: Pick<DetectorSettingsStore, 'getSettings'>,
+  tenant: TenantId,
+  detectors: readonly AnyDetector[] = STREAMING_DETECTORS,
+  warn?: (message: string) => void,
+): Promise<ResolvedSettings> {
+  const raw = await store.getSettings(tenant);
+  const r = resolveSettings(detectors, raw);
+  if (r.ok) return r.settings;
+  warn?.(`tenant ${tenant}: stored detector settings are invalid (${r.errors.map((e) => `${e.field}: ${e.reason}`).join('; ')}); using defaults`);
+  const d = resolveSettings(detectors, {});
+  if (!d.ok) throw new Error('detector defaults do not validate');
+  return d.settings;
+}
+
 /** Furthest back a late event can influence: the longest window of the default detectors (24 h) plus slack. */
 const BACKFILL_HORIZON_MS = 25 * 3_600_000;
 
@@ -98,15 +114,7 @@ export function createDetectionRuntime(deps: DetectionRuntimeDeps): DetectionRun
     return next;
   }
 
-  async function settingsOf(tenant: TenantId): Promise<ResolvedSettings> {
-    const raw = await deps.settings.getSettings(tenant);
-    const r = resolveSettings(detectors, raw);
-    if (r.ok) return r.settings;
-    deps.warn?.(`tenant ${tenant}: stored detector settings are invalid (${r.errors.map((e) => `${e.field}: ${e.reason}`).join('; ')}); using defaults`);
-    const d = resolveSettings(detectors, {});
-    if (!d.ok) throw new Error('detector defaults do not validate');
-    return d.settings;
-  }
+  const settingsOf = (tenant: TenantId): Promise<ResolvedSettings> => loadTenantSettings(deps.settings, tenant, detectors, (m) => deps.warn?.(m));
 
   async function load(tenant: TenantId): Promise<Loaded> {
     const settings = await settingsOf(tenant);
