@@ -57,3 +57,17 @@ export function reportingEnabled(tenant: Pick<Tenant, 'optedInAt'>): boolean {
 }
 
 export const REPORTING_NOT_ENABLED = 'reporting is not enabled for this directory; a global admin must opt in';
+
+/**
+ * Why a risk view (risky users, incidents) is refused for this tenant, or
+ * undefined when it is not: before opt-in (SPEC 3), then below what "Users
+ * with anomalous sign in activity" needs. `what` names the view ("incidents").
+ */
+export function riskViewRefusal(
+  tenant: Pick<Tenant, 'edition' | 'rms' | 'optedInAt'>,
+  what: string,
+): { readonly code: 'reportingNotEnabled' | 'editionRequired'; readonly message: string } | undefined {
+  if (!reportingEnabled(tenant)) return { code: 'reportingNotEnabled', message: REPORTING_NOT_ENABLED };
+  const avail = riskApisAvailable(tenant);
+  return avail.ok ? undefined : { code: 'editionRequired', message: `${what} need ${editionPhrase(avail.needs)}` };
+}

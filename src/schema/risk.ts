@@ -5,6 +5,10 @@
 import { Type, type Static } from 'typebox';
 import { IsoTime } from './events.ts';
 
+/** How many days of detections a risk view (risky users, incidents) covers: 1d..90d. */
+export const DAYS_INTERVAL_PATTERN = '^([1-9]|[1-8][0-9]|90)d$';
+export const DaysInterval = Type.String({ pattern: DAYS_INTERVAL_PATTERN, description: '1d..90d' });
+
 export const RISK_LEVELS = ['none', 'low', 'medium', 'high'] as const;
 export const RiskLevel = Type.Enum(RISK_LEVELS);
 export type RiskLevel = Static<typeof RiskLevel>;

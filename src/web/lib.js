@@ -42,6 +42,7 @@ export function utcTime(iso, none = '') {
  */
 export function refusal(err, action) {
   if (err && err.code === 'editionRequired') return `Not available in this directory's edition: ${err.message}.`;
+  if (err && err.code === 'reportingNotEnabled') return `Not available yet: ${err.message}.`;
   if (err && err.status === 403) return `You may not ${action}: ${err.message}`;
   if (err && err.status === 503) return `Not available: ${err.message}`;
   if (err && err.status === 404) return `Not found: ${err.message}`;

@@ -7,9 +7,10 @@
 import type { Command } from 'commander';
 import { loadIncidents } from '../../detect/incidents/load.ts';
 import { isSuppressed } from '../../notify/notifier.ts';
-import { editionPhrase, reportingEnabled, riskApisAvailable } from '../../reports/editions.ts';
+import { riskViewRefusal } from '../../reports/editions.ts';
 import { SEVERITIES } from '../../schema/detections.ts';
 import { INCIDENT_STATUSES, type Incident } from '../../schema/incidents.ts';
+import { DAYS_INTERVAL_PATTERN } from '../../schema/risk.ts';
 import { CliError } from '../cli-error.ts';
 import { globalOptions } from '../global-options.ts';
 import { cliIo } from '../io.ts';
@@ -57,18 +58,17 @@ export function register(program: Command): void {
     .action(async (opts: Flags, cmd: Command) => {
       const g = globalOptions(cmd);
       const io = cliIo();
-      const m = /^([1-9]|[1-8][0-9]|90)d$/.exec(opts.interval);
+      const m = new RegExp(DAYS_INTERVAL_PATTERN).exec(opts.interval);
       if (m === null) throw new CliError(`--interval must be 1d to 90d, got "${opts.interval}"`);
       const status = oneOf('status', opts.status, INCIDENT_STATUSES);
       const severity = oneOf('severity', opts.severity, SEVERITIES);
       const end = Date.now();
-      const range = { from: new Date(end - Number(m[1]) * DAY_MS).toISOString(), to: new Date(end + 1).toISOString() };
+      const range = { from: new Date(end - Number(opts.interval.slice(0, -1)) * DAY_MS).toISOString(), to: new Date(end + 1).toISOString() };
       const incidents = await withRuntime(g.dataDir, async (rt) => {
         const t = await rt.store.control.getTenant(opts.tenant);
         if (t === undefined) throw new CliError(`tenant '${opts.tenant}' does not exist`);
-        if (!reportingEnabled(t)) throw new CliError(`reporting is not enabled for this directory; a global admin must opt in (authlens tenant opt-in ${opts.tenant} --by UPN)`);
-        const avail = riskApisAvailable(t);
-        if (!avail.ok) throw new CliError(`incidents need ${editionPhrase(avail.needs)}`);
+        const refused = riskViewRefusal(t, 'incidents');
+        if (refused !== undefined) throw new CliError(`${refused.message}${refused.code === 'reportingNotEnabled' ? ` (authlens tenant opt-in ${opts.tenant} --by UPN)` : ''}`);
         const sups = await rt.store.reports.listSuppressions(opts.tenant);
         const now = new Date(end).toISOString();
         return loadIncidents({ detections: rt.store.detections, events: rt.store.events, incidents: rt.detect.incidents }, opts.tenant, range, (d) => isSuppressed(d, sups, now));

@@ -9,28 +9,27 @@ import { Type, type Static } from 'typebox';
 import { loadIncidents } from '../../../detect/incidents/load.ts';
 import { Severity } from '../../../schema/detections.ts';
 import { Incident, IncidentStatus, IncidentStatusChange } from '../../../schema/incidents.ts';
+import { DaysInterval } from '../../../schema/risk.ts';
 import { TenantId, type Tenant } from '../../../schema/tenants.ts';
-import { editionPhrase, reportingEnabled, riskApisAvailable } from '../../../reports/editions.ts';
 import { isSuppressed } from '../../../notify/notifier.ts';
 import type { ApiDeps } from '../../deps.ts';
-import { ApiError, reportingNotEnabled } from '../../errors.ts';
+import { ApiError } from '../../errors.ts';
 import type { RouteOptionsOf } from '../../services.ts';
-import { ALL_ROLES, TenantParams } from './common.ts';
+import { ALL_ROLES, requireRiskViews, TenantParams } from './common.ts';
 import { actorOf, detectDepsOf, SETTINGS_ROLES } from './detection-settings.ts';
 
 const DAY_MS = 86_400_000;
-const Interval = Type.String({ pattern: '^([1-9]|[1-8][0-9]|90)d$', description: '1d..90d' });
 
 const ListQuery = Type.Object(
   {
-    interval: Type.Optional({ ...Interval, description: '1d..90d; default 30d' }),
+    interval: Type.Optional({ ...DaysInterval, description: '1d..90d; default 30d' }),
     status: Type.Optional(IncidentStatus),
     severity: Type.Optional(Severity),
   },
   { additionalProperties: false },
 );
 const OneParams = Type.Object({ tenant: TenantId, id: Type.String({ pattern: '^inc-[0-9a-f]{20}$' }) });
-const OneQuery = Type.Object({ interval: Type.Optional({ ...Interval, description: '1d..90d; default 90d, so a link from any list finds it' }) }, { additionalProperties: false });
+const OneQuery = Type.Object({ interval: Type.Optional({ ...DaysInterval, description: '1d..90d; default 90d, so a link from any list finds it' }) }, { additionalProperties: false });
 
 const { timeline: _timeline, ...summaryProperties } = Incident.properties;
 const IncidentSummary = Type.Object({ ...summaryProperties, timelineEntries: Type.Integer({ minimum: 0 }) });
@@ -60,14 +59,7 @@ export async function computeIncidents(deps: ApiDeps, tenant: TenantId, days: nu
 export async function incidentRoutes(app: FastifyInstance, { deps, services }: RouteOptionsOf): Promise<void> {
   const now = deps.now ?? (() => new Date());
 
-  async function requireIncidents(tenant: TenantId): Promise<Tenant> {
-    const t = await services.tenants.get(tenant);
-    if (t === undefined) throw new ApiError(404, 'notFound', `tenant '${tenant}' not found`);
-    if (!reportingEnabled(t)) throw reportingNotEnabled();
-    const avail = riskApisAvailable(t);
-    if (!avail.ok) throw new ApiError(403, 'editionRequired', `incidents need ${editionPhrase(avail.needs)}`);
-    return t;
-  }
+  const requireIncidents = (tenant: TenantId): Promise<Tenant> => requireRiskViews(services.tenants, tenant, 'incidents');
 
   const days = (interval: string | undefined, fallback: number): number => (interval === undefined ? fallback : Number(interval.slice(0, -1)));
 

@@ -5,6 +5,7 @@ import { openDuckDbStore, type DuckDbStore } from '../../../store/duckdb/open.ts
 import { createReportQueries } from '../../../store/duckdb/report-queries.ts';
 import { createGraphQueries } from '../../../store/duckdb/graph-queries.ts';
 import { adminAudit } from '../../../reports/admin-actions.ts';
+import { createApiKeyService } from '../../../directory/api-keys.ts';
 import { createHarness, HARNESS_NOW, type Harness } from './detect-routes-harness.ts';
 
 let store: DuckDbStore;
@@ -214,6 +215,16 @@ describe('risky users routes', () => {
       }
     } finally {
       await store.control.updateTenant('t1', { edition: 'premium' });
+    }
+  });
+
+  it('answers 403 reportingNotEnabled before a global admin opted in (SPEC 3), as the report does', async () => {
+    await store.control.createTenant({ id: 't9', name: 't9', edition: 'premium', rms: false, retentionDays: 30, createdAt: '2026-01-01T00:00:00.000Z' });
+    const key = (await createApiKeyService(store.control).create('t9', 'global-admin')).key;
+    for (const url of ['/api/v1/tenants/t9/risky-users', '/api/v1/tenants/t9/risky-users/bob@contoso.example']) {
+      const res = await h.call('GET', url, key);
+      expect(res.statusCode, url).toBe(403);
+      expect(res.json<{ error: { code: string } }>().error.code).toBe('reportingNotEnabled');
     }
   });
 });

@@ -8,19 +8,18 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { aggregateRiskyUsers, contributes, type RiskyUser } from '../../../detect/risk/risky-users.ts';
 import { DetectorId, Severity } from '../../../schema/detections.ts';
-import { RiskLevel, RiskState, RiskStateChange, type RiskyUserRecord } from '../../../schema/risk.ts';
+import { DaysInterval, RiskLevel, RiskState, RiskStateChange, type RiskyUserRecord } from '../../../schema/risk.ts';
 import { TenantId } from '../../../schema/tenants.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { ApiError } from '../../errors.ts';
-import { editionPhrase, riskApisAvailable } from '../../../reports/editions.ts';
 import { isSuppressed } from '../../../notify/notifier.ts';
 import type { RouteOptionsOf } from '../../services.ts';
-import { ALL_ROLES, TenantParams } from './common.ts';
+import { ALL_ROLES, requireRiskViews, TenantParams } from './common.ts';
 import { actorOf, detectDepsOf, SETTINGS_ROLES } from './detection-settings.ts';
 
 const DAY_MS = 86_400_000;
 /** Interval of detections the level is computed from, in days (default 30: the risky-users report's). */
-const Interval = Type.String({ pattern: '^([1-9]|[1-8][0-9]|90)d$', description: '1d..90d; default 30d' });
+const Interval = { ...DaysInterval, description: '1d..90d; default 30d' };
 
 const ListQuery = Type.Object(
   { interval: Type.Optional(Interval), level: Type.Optional(RiskLevel), state: Type.Optional(RiskState) },
@@ -68,13 +67,8 @@ function view(u: RiskyUser): Static<typeof RiskyUserView> {
 export async function riskyUserRoutes(app: FastifyInstance, { deps, services }: RouteOptionsOf): Promise<void> {
   const now = deps.now ?? (() => new Date());
 
-  /** Risky users are the Premium report "Users with anomalous sign in activity": below Premium, 403 as that report answers. */
-  async function requireEdition(tenant: TenantId): Promise<void> {
-    const t = await services.tenants.get(tenant);
-    if (t === undefined) throw new ApiError(404, 'notFound', `tenant '${tenant}' not found`);
-    const avail = riskApisAvailable(t);
-    if (!avail.ok) throw new ApiError(403, 'editionRequired', `risky users need ${editionPhrase(avail.needs)}`);
-  }
+  /** Risky users are the Premium report "Users with anomalous sign in activity": before opt-in or below Premium, 403 as that report answers. */
+  const requireEdition = async (tenant: TenantId): Promise<void> => void (await requireRiskViews(services.tenants, tenant, 'risky users'));
 
   const compute = (tenant: TenantId, interval: string | undefined): Promise<ComputedRiskyUsers> =>
     computeRiskyUsers(deps, tenant, Number((interval ?? '30d').slice(0, -1)), now());
