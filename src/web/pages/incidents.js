@@ -2,7 +2,7 @@
 // changes that followed, each with its timeline, and the status an admin
 // records (new, active, resolved).
 import { api, current, h, refusal, tenantPath, text, utcTime } from '../lib.js';
-import { STATE_WRITERS, levelBadge } from './users-common.js';
+import { STATE_WRITERS, levelBadge, select, userLink } from './users-common.js';
 
 const STATUS_WORDS = { new: 'New', active: 'Active', resolved: 'Resolved' };
 const ACTIONS = [
@@ -10,12 +10,6 @@ const ACTIONS = [
   { status: 'resolved', label: 'Resolve', hint: 'closed; new activity reopens it' },
   { status: 'new', label: 'Reopen as new', hint: 'back to the queue' },
 ];
-
-function select(name, label, options, value) {
-  return h('label', {}, label, h('select', { name }, ...options.map(([v, t]) => h('option', { value: v, selected: v === value ? true : undefined }, t))));
-}
-
-const userLink = (upn) => h('a', { href: `#/page/user?upn=${encodeURIComponent(upn)}` }, upn);
 
 /** "3 users: a, b and 1 more" with links, compromised users first. */
 function usersCell(i) {

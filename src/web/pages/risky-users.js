@@ -10,6 +10,8 @@ import {
   STATE_WRITERS,
   evidenceText,
   levelBadge,
+  select,
+  userLink,
 } from './users-common.js';
 
 /** The state changes offered (SPEC 5: mark as compromised, remediated, dismissed). */
@@ -19,20 +21,7 @@ const ACTIONS = [
   { state: 'dismissed', label: 'Dismiss', hint: 'clears the detections up to now' },
 ];
 
-function select(name, label, options, value) {
-  return h(
-    'label',
-    {},
-    label,
-    h('select', { name }, ...options.map(([v, t]) => h('option', { value: v, selected: v === value ? true : undefined }, t))),
-  );
-}
-
 const noUsers = (answer) => answer.value.length === 0;
-
-function userLink(upn) {
-  return h('a', { href: `#/page/user?upn=${encodeURIComponent(upn)}` }, upn);
-}
 
 /** "2 × Sign-in from an unknown source…" per detector, most first. */
 function detectorSummary(contributing) {

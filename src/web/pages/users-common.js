@@ -68,3 +68,13 @@ export function hashParams() {
   const i = location.hash.indexOf('?');
   return new URLSearchParams(i < 0 ? '' : location.hash.slice(i + 1));
 }
+
+/** A labelled <select> of [value, text] options with `value` chosen: the filters of the risky-users and incidents pages. */
+export function select(name, label, options, value) {
+  return h('label', {}, label, h('select', { name }, ...options.map(([v, t]) => h('option', { value: v, selected: v === value ? true : undefined }, t))));
+}
+
+/** A link to the user page of `upn`. */
+export function userLink(upn) {
+  return h('a', { href: `#/page/user?upn=${encodeURIComponent(upn)}` }, upn);
+}
