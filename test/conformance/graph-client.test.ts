@@ -4,7 +4,7 @@
  * sign-ins exactly once, newest first, and gets exactly the filtered set; the
  * other tenant's sign-ins never appear.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { runJsonChild, selfSignedLocalhost } from '../helpers/tls-and-child.ts';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -56,11 +56,7 @@ let key: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'authlens-graph-'));
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
-  ], { stdio: 'ignore' });
+  selfSignedLocalhost(dir);
   store = await openDuckDbStore({ path: ':memory:' });
   for (const id of [TENANT, OTHER]) {
     await store.control.createTenant({ id, name: id, edition: 'premium', rms: false, retentionDays: 30, createdAt: '2026-10-01T00:00:00.000Z' });
@@ -106,21 +102,11 @@ interface ChildOutput {
 }
 
 function runClient(filter: string): Promise<ChildOutput> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'graph-client-child.ts')], {
-      cwd: repoRoot,
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: path.join(dir, 'cert.pem'), AUTHLENS_BASE_URL: baseUrl, AUTHLENS_KEY: key, AUTHLENS_FILTER: filter },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`graph client child exited ${code}: ${err}`));
-      else resolve(JSON.parse(out) as ChildOutput);
-    });
+  return runJsonChild<ChildOutput>(path.join(here, 'graph-client-child.ts'), repoRoot, {
+    NODE_EXTRA_CA_CERTS: path.join(dir, 'cert.pem'),
+    AUTHLENS_BASE_URL: baseUrl,
+    AUTHLENS_KEY: key,
+    AUTHLENS_FILTER: filter,
   });
 }
 

@@ -1,5 +1,5 @@
 /** `authlens start --tls-cert F --tls-key F` serves HTTPS with HSTS; plain HTTP is not answered on that port. */
-import { execFileSync } from 'node:child_process';
+import { selfSignedLocalhost } from '../helpers/tls-and-child.ts';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { get } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -14,10 +14,7 @@ let ca: Buffer;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'authlens-tls-'));
-  const cert = path.join(dir, 'cert.pem');
-  const key = path.join(dir, 'key.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  const { cert, key } = selfSignedLocalhost(dir);
   ca = await readFile(cert);
   server = await startServer(
     loadConfig({ dataDir: path.join(dir, 'data'), port: 0, demo: false, logLevel: 'warn', tls: { certFile: cert, keyFile: key } }, {}),
