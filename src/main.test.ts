@@ -85,7 +85,8 @@ describe('server start', () => {
     });
     expect(login.status).toBe(200);
     expect(await login.json()).toMatchObject({ role: 'global-admin', mustChangePassword: false });
-  });
+    // A restart of a demo data dir (open, migrate, warm) took over 30 s on a box shared with browser tests.
+  }, 90_000);
 
   it('says a port is taken before it loads the demo or opens the data dir', async () => {
     const taken = new URL(server.url);
