@@ -31,6 +31,8 @@ import { loadOrCreateSecret } from './secrets.ts';
 import { createNotifyStore } from './store/duckdb/notify-store.ts';
 import { createNotifier, type Notifier } from './notify/notifier.ts';
 import { createSmtpMailer } from './notify/email.ts';
+import { createConnectorStore } from './store/duckdb/connector-store.ts';
+import { createBreachActions } from './reports/breach-actions.ts';
 
 /** The lock error of the embedded store, for callers above the composition root (the CLI). */
 export { DataDirLockedError } from './store/duckdb/open.ts';
@@ -245,6 +247,12 @@ export async function buildHttpApp(
     },
     ipLists: rt.enrichment.lists,
     notify: rt.notify,
+    // The connector secrets are sealed with this key file: a copy of the database alone does not reveal them.
+    breachActions: createBreachActions({
+      store: createConnectorStore(rt.store.db),
+      key: await loadOrCreateSecret(rt.config.dataDir, 'connector.key'),
+      hosts: rt.config.webhookAllowPrivate === true ? 'any' : 'public',
+    }),
     ...extra,
   };
   return buildApp(deps);

@@ -36,6 +36,7 @@ import { backtestRoutes } from './routes/v1/backtest.ts';
 import { riskyUserRoutes } from './routes/v1/risky-users.ts';
 import { incidentRoutes } from './routes/v1/incidents.ts';
 import { notificationRoutes } from './routes/v1/notifications.ts';
+import { connectorRoutes } from './routes/v1/connector.ts';
 import { oauthRoutes } from './routes/oauth/token-routes.ts';
 
 export type ApiApp = FastifyInstance;
@@ -58,6 +59,7 @@ const ROUTE_GROUPS: readonly RouteGroup[] = [
   riskyUserRoutes,
   incidentRoutes,
   notificationRoutes,
+  connectorRoutes,
   graphRoutes,
   oauthRoutes,
   portalRoutes,
@@ -90,6 +92,10 @@ const REDACT = [
   '*.secret',
   '*.operatorToken',
   '*.client_secret',
+  '*.clientSecret',
+  '*.apiToken',
+  '*.sealedSecret',
+  'req.body',
   '*.access_token',
 ];
 

@@ -14,6 +14,7 @@ import type { GraphQueries } from '../store/ports.ts';
 import type { DetectorSettingsStore, IncidentStore, LeakStore, RiskyUserStore } from '../store/ports.ts';
 import type { IpListCatalog } from '../enrich/ip-lists/catalog.ts';
 import type { Notifier } from '../notify/notifier.ts';
+import type { BreachActions } from '../reports/breach-actions.ts';
 
 /** The ingest pipeline (src/ingest/pipeline.ts), bound to the store by app.ts. */
 export type IngestFn = (
@@ -72,6 +73,8 @@ export interface ApiDeps {
   readonly ipListFetch?: typeof fetch;
   /** Notification settings, webhooks and deliveries (src/notify). Absent: the notifications routes answer 503. */
   readonly notify?: Notifier;
+  /** IdP connector and suspected-breach actions (src/reports/breach-actions.ts). Absent: no connector can be set and actions answer 501. */
+  readonly breachActions?: BreachActions;
   /** OAuth client credentials (routes/oauth): the access tokens' signing key and lifetime. */
   readonly oauth?: OAuthDeps;
   /** Where pino writes (default stdout); tests capture it to prove redaction. */

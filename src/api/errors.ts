@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   tooManyRequests: 429,
   internalServerError: 500,
   connectorNotConfigured: 501,
+  connectorFailed: 502,
   serviceUnavailable: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;

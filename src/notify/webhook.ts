@@ -47,9 +47,10 @@ export function webhookUrlProblem(raw: string, hosts: WebhookHosts = 'any'): str
 /**
  * Resolves the host right before posting: a tenant's URL must not make the
  * server reach its own network (cloud metadata, admin ports) and read the
- * answer back through the stored reason. Undefined when it may go.
+ * answer back through the stored reason. Undefined when it may go. The IdP
+ * connectors (src/directory/connectors) check their URLs with it too.
  */
-async function hostRefusal(url: URL, hosts: WebhookHosts): Promise<AttemptOutcome | undefined> {
+export async function hostRefusal(url: URL, hosts: WebhookHosts): Promise<AttemptOutcome | undefined> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const addresses = isIP(host) !== 0 ? [host] : (await lookup(host, { all: true, verbatim: true }).catch(() => [])).map((a) => a.address);
   if (addresses.length === 0) return { ok: false, permanent: false, reason: `cannot resolve ${url.hostname}` };

@@ -13,6 +13,7 @@ import type { DirectorySnapshot, DirectoryUser } from '../schema/directory.ts';
 import type { ReportFilters, ReportId, ReportRow, Suppression } from '../schema/reports.ts';
 import type { LeakedCredential, RiskStateChange, RiskyUserRecord } from '../schema/risk.ts';
 import type { IncidentStatusChange } from '../schema/incidents.ts';
+import type { BreachActionRecord } from '../schema/connectors.ts';
 
 /** Half-open time range [from, to) in ISO UTC. */
 export interface TimeRange {
@@ -331,4 +332,27 @@ export interface NotificationStore {
   listDeliveries(tenant: TenantId, limit: number): Promise<DeliveryRecord[]>;
   /** Maintenance across tenants: deletes finished (sent or failed) deliveries last updated before `before`; returns how many. */
   purgeDeliveriesBeforeAllTenants(before: string): Promise<number>;
+}
+
+/** A tenant's IdP connector as stored: its kind, the settings that may be shown, and its one secret sealed (src/secrets.ts). */
+export interface ConnectorRecord {
+  readonly kind: string;
+  readonly settings: Readonly<Record<string, string>>;
+  /** sealSecret(key, secret, tenant): never the secret in clear. */
+  readonly sealedSecret: string;
+  readonly updatedBy: string;
+  readonly updatedAt: string;
+}
+
+/** IdP connectors and the suspected-breach actions done through them (SPEC 5). */
+export interface ConnectorStore {
+  getConnector(tenant: TenantId): Promise<ConnectorRecord | undefined>;
+  /** Replaces the tenant's connector and stores `audit` in its audit log, atomically. */
+  putConnector(tenant: TenantId, record: ConnectorRecord, audit: DirectoryAudit): Promise<void>;
+  /** Removes it (and audits it); false, with nothing written, when there was none. */
+  deleteConnector(tenant: TenantId, audit: DirectoryAudit): Promise<boolean>;
+  /** Stores the action in the user's history and `audit` in the tenant's audit log, atomically. */
+  recordAction(tenant: TenantId, action: BreachActionRecord, audit: DirectoryAudit): Promise<void>;
+  /** The actions on any of these user keys (lower case), oldest first. */
+  listActions(tenant: TenantId, userKeys: readonly string[]): Promise<BreachActionRecord[]>;
 }

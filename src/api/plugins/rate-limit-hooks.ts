@@ -1,7 +1,7 @@
 /** Applies the token buckets to routes whose config names a rate-limit family. */
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../errors.ts';
-import { createRateLimiter, DEFAULT_TOKEN_PER_IP, type RateLimiter, type RateLimitFamily, type RateLimitSettings } from './rate-limit.ts';
+import { createRateLimiter, DEFAULT_CONNECTOR_ACTION_PER_PRINCIPAL, DEFAULT_TOKEN_PER_IP, type RateLimiter, type RateLimitFamily, type RateLimitSettings } from './rate-limit.ts';
 
 /**
  * 'ip' hooks run before authentication (so unauthenticated floods are slowed);
@@ -15,7 +15,10 @@ export function installRateLimits(app: FastifyInstance, settings: RateLimitSetti
           ingest: createRateLimiter(settings.ingestPerIp),
           token: createRateLimiter(settings.tokenPerIp ?? DEFAULT_TOKEN_PER_IP),
         }
-      : { ingest: createRateLimiter(settings.ingestPerPrincipal) };
+      : {
+          ingest: createRateLimiter(settings.ingestPerPrincipal),
+          connectorAction: createRateLimiter(settings.connectorActionPerPrincipal ?? DEFAULT_CONNECTOR_ACTION_PER_PRINCIPAL),
+        };
   app.addHook('onRequest', async (request) => {
     const family = request.routeOptions.config.rateLimit;
     if (family === undefined) return;

@@ -42,7 +42,7 @@ export function createRateLimiter(spec: BucketSpec, now: () => number = Date.now
 }
 
 /** The route families with buckets of their own (a route names one in config.rateLimit). */
-export type RateLimitFamily = 'login' | 'ingest' | 'token';
+export type RateLimitFamily = 'login' | 'ingest' | 'token' | 'connectorAction';
 
 export interface RateLimitSettings {
   readonly loginPerIp: BucketSpec;
@@ -52,7 +52,12 @@ export interface RateLimitSettings {
   readonly ingestPerPrincipal: BucketSpec;
   /** The OAuth token endpoint, per IP (default: 30 at once, then 1 every 2 s). */
   readonly tokenPerIp?: BucketSpec;
+  /** Suspected-breach actions through an IdP connector, per principal (default: 20 at once, then 1 every 6 s). */
+  readonly connectorActionPerPrincipal?: BucketSpec;
 }
+
+/** An admin works through a handful of users in an incident; hundreds a minute is a script gone wrong, hammering the IdP. */
+export const DEFAULT_CONNECTOR_ACTION_PER_PRINCIPAL: BucketSpec = { capacity: 20, refillPerSecond: 1 / 6 };
 
 /** Clients keep a token for its hour, so a few requests a minute is plenty; more is a loop or a guesser. */
 export const DEFAULT_TOKEN_PER_IP: BucketSpec = { capacity: 30, refillPerSecond: 0.5 };

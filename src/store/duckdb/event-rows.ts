@@ -3,7 +3,9 @@
  * filter and group on, and the event itself as JSON in `doc` (which is what
  * getEvent returns, so the round trip is exact).
  */
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EnrichedEvent } from '../../schema/enrichment.ts';
+import type { DirectoryAudit } from '../../schema/events.ts';
 
 export type OtherEvent = Exclude<EnrichedEvent, { kind: 'signIn' }>;
 
@@ -90,4 +92,14 @@ export function eventColumns(e: OtherEvent): EventColumns {
         ip: null,
       };
   }
+}
+
+/** Stores one of authlens's own admin actions in the tenant's audit log, inside the caller's transaction. */
+export async function insertAudit(conn: DuckDBConnection, tenant: string, audit: DirectoryAudit, at: string): Promise<void> {
+  const c = eventColumns(audit);
+  await conn.run(
+    `INSERT INTO events (tenant, kind, id, time, upn, actor, app_name, category, activity, result, ip, doc, ingested_at)
+     VALUES ($1, 'directoryAudit', $2, CAST($3 AS TIMESTAMP), $4, $5, $6, $7, $8, $9, $10, $11, CAST($12 AS TIMESTAMP))`,
+    [tenant, audit.id, audit.activityDateTime, c.upn, c.actor, c.appName, c.category, c.activity, c.result, c.ip, JSON.stringify(audit), at],
+  );
 }

@@ -8,7 +8,7 @@ import type { DirectoryAudit } from '../../schema/events.ts';
 import type { ReportRow, Suppression, SuppressionKind } from '../../schema/reports.ts';
 import type { PurgeCounts, ReportQueries, ReportQuerySpec } from '../ports.ts';
 import type { DuckDb } from './database.ts';
-import { eventColumns } from './event-rows.ts';
+import { insertAudit } from './event-rows.ts';
 import { cidrContains, parseCidr } from '../../schema/cidr.ts';
 import { usageRollupsFor, warmReportRollups } from './report-rollups.ts';
 import { csvLineSql } from './report-queries-csv.ts';
@@ -147,15 +147,6 @@ export function createReportQueries(db: DuckDb): ReportQueries {
     // RMS filters by application name only, and the per-user sign-ins keep the app id; the usage reports' app filter also takes ids.
     const plan = spec.report.startsWith('rms-') || USER_ROLLUP_REPORTS.has(spec.report) ? days : await withAppNames(tenant, spec, days);
     return buildReportSql(tenant, spec, await activeSuppressions(tenant, spec), plan);
-  }
-
-  async function insertAudit(conn: Parameters<Parameters<DuckDb['transaction']>[0]>[0], tenant: string, audit: DirectoryAudit, at: string): Promise<void> {
-    const c = eventColumns(audit);
-    await conn.run(
-      `INSERT INTO events (tenant, kind, id, time, upn, actor, app_name, category, activity, result, ip, doc, ingested_at)
-       VALUES ($1, 'directoryAudit', $2, CAST($3 AS TIMESTAMP), $4, $5, $6, $7, $8, $9, $10, $11, CAST($12 AS TIMESTAMP))`,
-      [tenant, audit.id, audit.activityDateTime, c.upn, c.actor, c.appName, c.category, c.activity, c.result, c.ip, JSON.stringify(audit), at],
-    );
   }
 
   return {

@@ -1,8 +1,9 @@
 /**
  * Risky users (D7): each user's risk level computed from the interval's
  * detections, the admin-set state, the contributing detections and the
- * history of who changed the state. Suspected-breach actions need an IdP
- * connector, which does not exist yet: they answer 501 connectorNotConfigured.
+ * history of who changed the state and of the suspected-breach actions done
+ * through the tenant's IdP connector (reset password, require MFA, revoke
+ * sessions: 501 connectorNotConfigured without one).
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
@@ -10,6 +11,9 @@ import { aggregateRiskyUsers, contributes, type RiskyUser } from '../../../detec
 import { DetectorId, Severity } from '../../../schema/detections.ts';
 import { DaysInterval, RiskLevel, RiskState, RiskStateChange, type RiskyUserRecord } from '../../../schema/risk.ts';
 import { TenantId } from '../../../schema/tenants.ts';
+import { BreachAction, BreachActionRecord } from '../../../schema/connectors.ts';
+import { createRateLimiter, type BucketSpec } from '../../plugins/rate-limit.ts';
+import { adminActorOf } from './connector.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { ApiError } from '../../errors.ts';
 import { isSuppressed } from '../../../notify/notifier.ts';
@@ -44,14 +48,20 @@ const RiskyUserView = Type.Object({
   contributing: Type.Array(Contribution),
 });
 const ListResponse = Type.Object({ from: Type.String(), to: Type.String(), value: Type.Array(RiskyUserView) });
-const UserResponse = Type.Object({ ...RiskyUserView.properties, history: Type.Array(RiskStateChange) });
+const UserResponse = Type.Object({
+  ...RiskyUserView.properties,
+  history: Type.Array(RiskStateChange),
+  /** Suspected-breach actions done through the IdP connector, oldest first (accepted and failed). */
+  actions: Type.Array(BreachActionRecord),
+});
 
 const StateBody = Type.Object(
   { state: RiskState, reason: Type.Optional(Type.String({ maxLength: 2048 })) },
   { additionalProperties: false },
 );
-export const BREACH_ACTIONS = ['resetPassword', 'requireMfa', 'revokeSessions'] as const;
-const ActionBody = Type.Object({ action: Type.Enum(BREACH_ACTIONS) }, { additionalProperties: false });
+const ActionBody = Type.Object({ action: BreachAction }, { additionalProperties: false });
+/** Per tenant, whoever acts: many keys of one tenant cannot hammer its IdP either (the per-principal bucket is in plugins/rate-limit). */
+const TENANT_ACTIONS: BucketSpec = { capacity: 60, refillPerSecond: 1 };
 
 function view(u: RiskyUser): Static<typeof RiskyUserView> {
   return {
@@ -114,9 +124,11 @@ export async function riskyUserRoutes(app: FastifyInstance, { deps, services }: 
       const r = await compute(tenant, q.interval);
       const key = await userKeyOf(deps, tenant, upn);
       const found = r.users.find((u) => u.userKey === key.userKey || u.userPrincipalName.toLowerCase() === upn.toLowerCase());
-      const history = await historyOf(deps, tenant, [found?.userKey ?? key.userKey, key.userKey, upn.toLowerCase()]);
-      if (found !== undefined) return { ...view(found), history };
-      if (!key.inDirectory && history.length === 0) throw new ApiError(404, 'notFound', `no user '${upn}' in this tenant`);
+      const keys = [found?.userKey ?? key.userKey, key.userKey, upn.toLowerCase()];
+      const history = await historyOf(deps, tenant, keys);
+      const actions = (await deps.breachActions?.listActions(tenant, keys)) ?? [];
+      if (found !== undefined) return { ...view(found), history, actions };
+      if (!key.inDirectory && history.length === 0 && actions.length === 0) throw new ApiError(404, 'notFound', `no user '${upn}' in this tenant`);
       const state = r.states.get(key.userKey);
       return {
         userKey: key.userKey,
@@ -126,6 +138,7 @@ export async function riskyUserRoutes(app: FastifyInstance, { deps, services }: 
         riskLastUpdatedDateTime: state?.stateAt ?? '',
         contributing: [],
         history,
+        actions,
       };
     },
   );
@@ -168,22 +181,38 @@ export async function riskyUserRoutes(app: FastifyInstance, { deps, services }: 
     },
   );
 
+  const perTenant = createRateLimiter(TENANT_ACTIONS);
   app.post(
     '/api/v1/tenants/:tenant/risky-users/:upn/actions',
     {
-      config: { access: { roles: SETTINGS_ROLES } },
+      config: { access: { roles: SETTINGS_ROLES }, rateLimit: 'connectorAction' },
       schema: {
         summary: 'Suspected-breach action through the IdP connector (reset password, require MFA, revoke sessions)',
-        description: 'No IdP connector exists yet: every action answers 501 connectorNotConfigured.',
+        description:
+          '202 with the outcome when the IdP (or the webhook automation) accepted it; 501 connectorNotConfigured without a connector; 502 connectorFailed with the IdP\'s reason when it refused or could not be reached. Every attempt is recorded in the user\'s history (actions) and in the tenant\'s audit log. At most 20 at once per caller, then one every 6 s; 60 at once per tenant, then one a second.',
         tags: ['detections'],
         params: UserParams,
         body: ActionBody,
-        response: { 202: Type.Object({ action: Type.Enum(BREACH_ACTIONS), userPrincipalName: Type.String() }) },
+        response: { 202: BreachActionRecord },
       },
     },
-    async (request) => {
-      const body = request.body as Static<typeof ActionBody>;
-      throw new ApiError(501, 'connectorNotConfigured', `no IdP connector is configured for this tenant; ${body.action} must be done in the identity provider`);
+    async (request, reply) => {
+      const { tenant, upn } = request.params as Static<typeof UserParams>;
+      const { action } = request.body as Static<typeof ActionBody>;
+      await requireEdition(tenant);
+      const actions = deps.breachActions;
+      if (actions === undefined || (await actions.getConnector(tenant)) === undefined) {
+        throw new ApiError(501, 'connectorNotConfigured', `no IdP connector is configured for this tenant; ${action} must be done in the identity provider (a global admin can set a connector)`);
+      }
+      const dir = await deps.store.control.findUserByUpn(tenant, upn);
+      // Only the directory's users: an action on a name typed by hand would reach whoever holds it in the IdP.
+      if (dir === undefined) throw new ApiError(404, 'notFound', `no user '${upn}' in this tenant's directory`);
+      const limited = perTenant.take(tenant);
+      if (!limited.ok) throw new ApiError(429, 'tooManyRequests', `too many actions in this tenant; retry in ${limited.retryAfterSeconds} s`, { 'retry-after': String(limited.retryAfterSeconds) });
+      const out = await actions.perform(tenant, action, { userKey: dir.id.toLowerCase(), userPrincipalName: dir.userPrincipalName, directoryId: dir.id }, adminActorOf(request));
+      if (!out.configured) throw new ApiError(501, 'connectorNotConfigured', `no IdP connector is configured for this tenant; ${action} must be done in the identity provider`);
+      if (out.record.outcome === 'failed') throw new ApiError(502, 'connectorFailed', `${out.record.connector} connector: ${action} for ${out.record.userPrincipalName} failed: ${out.record.detail}`);
+      return reply.code(202).send(out.record);
     },
   );
 }

@@ -1,0 +1,78 @@
+/**
+ * A tenant's IdP connector (SPEC 5 suspected-breach actions): global admins
+ * set and remove it; security admins may see which one is set (they act
+ * through it); reports readers see nothing. Secrets are write-only: accepted
+ * in the PUT body, stored sealed, never in any answer or log line.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { ConnectorInput, ConnectorView } from '../../../schema/connectors.ts';
+import type { Actor } from '../../../reports/admin-actions.ts';
+import type { BreachActions } from '../../../reports/breach-actions.ts';
+import type { ApiDeps } from '../../deps.ts';
+import { ApiError } from '../../errors.ts';
+import { principalOf } from '../../principal.ts';
+import type { RouteOptionsOf } from '../../services.ts';
+import { TenantParams } from './common.ts';
+
+const MANAGE = { roles: ['global-admin'] } as const;
+const READ = { roles: ['global-admin', 'security-admin'] } as const;
+const TAGS = ['connector'];
+
+export function breachActionsOf(deps: ApiDeps): BreachActions {
+  if (deps.breachActions === undefined) throw new ApiError(503, 'serviceUnavailable', 'IdP connectors are not available on this server');
+  return deps.breachActions;
+}
+
+/** Who acts, for histories and the audit log: a portal user by UPN, a key by its id. */
+export function adminActorOf(request: FastifyRequest): Actor {
+  const p = principalOf(request);
+  return p.kind === 'session' ? { upn: p.id, via: 'portal session' } : { upn: `${p.kind}:${p.id}`, via: `${p.kind} ${p.id}` };
+}
+
+export async function connectorRoutes(app: FastifyInstance, { deps }: RouteOptionsOf): Promise<void> {
+  const url = '/api/v1/tenants/:tenant/connector';
+  app.get(
+    url,
+    {
+      config: { access: READ },
+      schema: { summary: 'The IdP connector of this tenant (its settings, never its secret); 404 when none is set', tags: TAGS, params: TenantParams, response: { 200: ConnectorView } },
+    },
+    async (request) => {
+      const { tenant } = request.params as Static<typeof TenantParams>;
+      const view = await breachActionsOf(deps).getConnector(tenant);
+      if (view === undefined) throw new ApiError(404, 'notFound', 'no IdP connector is configured for this tenant');
+      return view;
+    },
+  );
+  app.put(
+    url,
+    {
+      config: { access: MANAGE },
+      schema: {
+        summary: 'Set the IdP connector (webhook, keycloak, okta or entra); a secret left out keeps the stored one of the same kind',
+        description:
+          'Secrets (webhook signing secret, client secrets, API tokens) are write-only: stored sealed with a key file of the data dir, never returned. URLs follow the webhook rules: never link-local; private or loopback hosts only when the operator sets AUTHLENS_WEBHOOK_ALLOW_PRIVATE=1; IdP base URLs are https then too unless private hosts are allowed. See docs/connectors.md.',
+        tags: TAGS,
+        params: TenantParams,
+        body: ConnectorInput,
+        response: { 200: ConnectorView },
+      },
+    },
+    async (request) => {
+      const { tenant } = request.params as Static<typeof TenantParams>;
+      const out = await breachActionsOf(deps).putConnector(tenant, request.body as ConnectorInput, adminActorOf(request));
+      if (!out.ok) throw new ApiError(400, 'invalidRequest', `${out.field.slice(1)}: ${out.reason}`);
+      return out.view;
+    },
+  );
+  app.delete(
+    url,
+    { config: { access: MANAGE }, schema: { summary: 'Remove the IdP connector (the actions already done stay in the history)', tags: TAGS, params: TenantParams, response: { 204: Type.Null() } } },
+    async (request, reply) => {
+      const { tenant } = request.params as Static<typeof TenantParams>;
+      if (!(await breachActionsOf(deps).deleteConnector(tenant, adminActorOf(request)))) throw new ApiError(404, 'notFound', 'no IdP connector is configured for this tenant');
+      return reply.code(204).send();
+    },
+  );
+}
