@@ -15,7 +15,7 @@ import { GLOBAL_ADMIN_ROLE_TEMPLATE_ID, type DirectorySnapshot } from '../../../
 import { ROLES, type Role, type Tenant } from '../../../schema/tenants.ts';
 import type { GraphQueries, ReportQueries, Store } from '../../../store/ports.ts';
 import { buildApp } from '../../build-app.ts';
-import type { DetectApiDeps } from '../../deps.ts';
+import type { ApiDeps, DetectApiDeps } from '../../deps.ts';
 
 export const HARNESS_NOW = '2026-11-20T12:00:00.000Z';
 export const TENANTS = ['t1', 't2'] as const;
@@ -41,7 +41,17 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(store: Store, detect: Omit<DetectApiDeps, 'reload'>, opts: { ipListFetch?: typeof fetch; reports?: ReportQueries; graph?: GraphQueries } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  readonly ipListFetch?: typeof fetch;
+  readonly reports?: ReportQueries;
+  readonly graph?: GraphQueries;
+  readonly breachActions?: ApiDeps['breachActions'];
+  readonly rateLimits?: ApiDeps['rateLimits'];
+  /** Captures the app's log lines (at level trace). */
+  readonly logStream?: ApiDeps['logStream'];
+}
+
+export async function createHarness(store: Store, detect: Omit<DetectApiDeps, 'reload'>, opts: HarnessOptions = {}): Promise<Harness> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'authlens-detect-routes-'));
   const lists = openIpListCatalog({ dataDir, now: () => new Date(HARNESS_NOW) });
   const reloaded: string[] = [];
@@ -51,7 +61,7 @@ export async function createHarness(store: Store, detect: Omit<DetectApiDeps, 'r
     await store.control.importDirectory(id, DIRECTORY);
   }
   const app = await buildApp({
-    config: loadConfig({ logLevel: 'silent' }, {}),
+    config: loadConfig({ logLevel: opts.logStream !== undefined ? 'trace' : 'silent' }, {}),
     store,
     ingest: async () => ({ accepted: 0, duplicates: 0, rejected: [] }),
     now: () => new Date(HARNESS_NOW),
@@ -60,6 +70,9 @@ export async function createHarness(store: Store, detect: Omit<DetectApiDeps, 'r
     ...(opts.reports !== undefined ? { reports: opts.reports } : {}),
     ...(opts.graph !== undefined ? { graph: { queries: opts.graph } } : {}),
     ...(opts.ipListFetch !== undefined ? { ipListFetch: opts.ipListFetch } : {}),
+    ...(opts.breachActions !== undefined ? { breachActions: opts.breachActions } : {}),
+    ...(opts.rateLimits !== undefined ? { rateLimits: opts.rateLimits } : {}),
+    ...(opts.logStream !== undefined ? { logStream: opts.logStream } : {}),
   });
   await app.ready();
   const keys = new Map<string, string>();

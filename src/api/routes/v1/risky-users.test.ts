@@ -99,7 +99,7 @@ describe('risky users routes', () => {
     const list = await h.call('GET', URL, h.key('t1', 'reports-reader'));
     expect(list.json<{ value: { userPrincipalName: string }[] }>().value.map((u) => u.userPrincipalName)).toEqual(['alice@contoso.example', 'carol@fabrikam.example']);
     const one = await h.call('GET', `${URL}/bob@contoso.example`, h.key('t1', 'reports-reader'));
-    expect(one.json()).toEqual({ userKey: 'u-bob', userPrincipalName: 'bob@contoso.example', riskLevel: 'none', riskState: 'dismissed', riskLastUpdatedDateTime: HARNESS_NOW, contributing: [], history: [change] });
+    expect(one.json()).toEqual({ userKey: 'u-bob', userPrincipalName: 'bob@contoso.example', riskLevel: 'none', riskState: 'dismissed', riskLastUpdatedDateTime: HARNESS_NOW, contributing: [], history: [change], actions: [] });
   });
 
   it('confirmedCompromised keeps the user high, with the previous state in the history', async () => {
