@@ -4,7 +4,6 @@
  * and the retention purge. The SQL itself is in report-queries-sql.ts.
  */
 import { randomUUID } from 'node:crypto';
-import type { DirectoryAudit } from '../../schema/events.ts';
 import type { ReportRow, Suppression, SuppressionKind } from '../../schema/reports.ts';
 import type { PurgeCounts, ReportQueries, ReportQuerySpec } from '../ports.ts';
 import type { DuckDb } from './database.ts';
