@@ -54,11 +54,12 @@ export interface PortalHarness {
   close(): Promise<void>;
 }
 
-export async function startPortal(name: string, demo: { users: number; days: number; seed: number }): Promise<PortalHarness> {
+/** `env`: the server's environment variables (default none), e.g. AUTHLENS_WEBHOOK_ALLOW_PRIVATE=1 for a loopback receiver. */
+export async function startPortal(name: string, demo: { users: number; days: number; seed: number }, env: NodeJS.ProcessEnv = {}): Promise<PortalHarness> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (see .ci/run)`);
   const dataDir = await mkdtemp(path.join(tmpdir(), `authlens-${name}-`));
   const lines: string[] = [];
-  const server = await startServer(loadConfig({ dataDir, port: 0, demo: true, logLevel: 'warn' }, {}), { log: (l) => lines.push(l), demo });
+  const server = await startServer(loadConfig({ dataDir, port: 0, demo: true, logLevel: 'warn' }, env), { log: (l) => lines.push(l), demo });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const m = /user (\S+), one-time password (\S+)/.exec(lines.find((l) => l.includes('one-time password')) ?? '');
   if (m === null || m[1] === undefined || m[2] === undefined) throw new Error(`no bootstrap line in: ${lines.join(' | ')}`);

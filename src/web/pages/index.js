@@ -8,6 +8,7 @@ import user from './user.js';
 import detectionSettings from './detection-settings.js';
 import lists from './lists.js';
 import * as notifications from './notifications.js';
+import * as connector from './connector.js';
 import * as apiKeys from './api-keys.js';
 
 export const PAGES = [
@@ -17,5 +18,6 @@ export const PAGES = [
   detectionSettings,
   lists,
   notifications,
+  connector,
   apiKeys,
 ];

@@ -1,7 +1,9 @@
 // Risky users (SPEC 4 D7, SPEC 5 suspected-breach actions): the tenant's users
 // whose sign-ins set off detections, their level and state, the detections
-// behind it, and the state changes an admin may record.
+// behind it, the state changes an admin may record, and (where the tenant has
+// an IdP connector) reset password / require MFA / revoke sessions through it.
 import { api, current, h, refusal, tenantPath, text, utcTime } from '../lib.js';
+import { confirmDialog } from './admin-kit.js';
 import {
   DETECTOR_REPORTS,
   DETECTOR_TITLES,
@@ -21,6 +23,15 @@ const ACTIONS = [
   { state: 'dismissed', label: 'Dismiss', hint: 'clears the detections up to now' },
 ];
 
+/** Suspected-breach actions through the IdP connector (docs/connectors.md), each asked for with a confirmation. */
+const IDP_ACTIONS = [
+  { action: 'resetPassword', label: 'Reset password', ask: 'makes the user choose a new password', done: 'Password reset' },
+  { action: 'requireMfa', label: 'Require MFA', ask: 'makes the user (re-)enrol for multi-factor authentication', done: 'MFA required' },
+  { action: 'revokeSessions', label: 'Revoke sessions', ask: 'signs the user out everywhere and revokes their refresh tokens', done: 'Sessions revoked' },
+];
+const ACTION_LABELS = Object.fromEntries(IDP_ACTIONS.map((a) => [a.action, a.label]));
+const CONNECTOR_WORDS = { webhook: 'webhook automation', keycloak: 'Keycloak', okta: 'Okta', entra: 'Microsoft Entra ID' };
+
 const noUsers = (answer) => answer.value.length === 0;
 
 /** "2 × Sign-in from an unknown source…" per detector, most first. */
@@ -37,6 +48,15 @@ export default {
   title: 'Risky users',
   async render(container) {
     const canChange = STATE_WRITERS.includes(current.session.role);
+    // The action buttons show only with a connector, and only to roles the API lets act (it checks again).
+    let connector = null;
+    if (canChange) {
+      try {
+        connector = await api(tenantPath('connector'));
+      } catch {
+        connector = null;
+      }
+    }
     const form = h(
       'form',
       { class: 'controls', 'aria-label': 'Filter risky users' },
@@ -139,6 +159,7 @@ export default {
       const history = h('div', {}, h('p', { class: 'hint' }, 'Loading the history…'));
       cell.append(h('h3', {}, `Detections of ${u.userPrincipalName}`), detList, h('h3', {}, 'State history'), history);
       if (canChange) cell.append(actionsFor(u));
+      if (canChange && connector) cell.append(idpActionsFor(u, () => fillHistory(history, u.userPrincipalName)));
       else cell.append(h('p', { class: 'hint' }, 'Only global admins and security admins can change this user\u2019s state.'));
       cell.append(h('p', {}, h('a', { href: `#/page/user?upn=${encodeURIComponent(u.userPrincipalName)}` }, `Open the user page of ${u.userPrincipalName}`), ' (sign-ins and devices)'));
 
@@ -178,20 +199,66 @@ export default {
     async function fillHistory(box, upn) {
       try {
         const r = await api(tenantPath(`risky-users/${encodeURIComponent(upn)}`));
-        if (r.history.length === 0) {
-          box.replaceChildren(h('p', { class: 'hint' }, 'No one has changed this user\u2019s state yet.'));
+        const actions = r.actions || [];
+        if (r.history.length === 0 && actions.length === 0) {
+          box.replaceChildren(h('p', { class: 'hint' }, 'No one has changed this user\u2019s state or acted in the identity provider yet.'));
           return;
         }
+        // State changes and IdP actions in one list, newest first.
+        const entries = [
+          ...r.history.map((c) => ({ at: c.at, text: `${utcTime(c.at)}: ${c.from ? `${STATE_WORDS[c.from] || c.from} → ` : ''}${STATE_WORDS[c.to] || c.to}, by ${c.by}${c.reason ? ` (“${c.reason}”)` : ''}` })),
+          ...actions.map((a) => ({
+            at: a.at,
+            cls: `idp-action ${a.outcome}`,
+            text: `${utcTime(a.at)}: ${ACTION_LABELS[a.action] || a.action} through the ${CONNECTOR_WORDS[a.connector] || a.connector} connector, by ${a.by}: ${a.outcome === 'accepted' ? 'accepted' : 'failed'} (${a.detail})`,
+          })),
+        ].sort((a, b) => String(b.at).localeCompare(String(a.at)));
         const list = h('ul', { class: 'plain' });
-        for (const c of [...r.history].reverse()) {
-          list.append(
-            h('li', {}, `${utcTime(c.at)}: ${c.from ? `${STATE_WORDS[c.from] || c.from} → ` : ''}${STATE_WORDS[c.to] || c.to}, by ${c.by}${c.reason ? ` (“${c.reason}”)` : ''}`),
-          );
-        }
+        for (const e of entries) list.append(h('li', e.cls ? { class: e.cls } : {}, e.text));
         box.replaceChildren(list);
       } catch (err) {
         box.replaceChildren(h('p', { class: 'error' }, refusal(err, 'see the risk history')));
       }
+    }
+
+    /** Reset password / require MFA / revoke sessions through the tenant's connector, each after a confirmation. */
+    function idpActionsFor(u, refreshHistory) {
+      const said = h('p', { class: 'status-line', role: 'status', 'aria-live': 'polite', tabindex: '-1' });
+      const through = CONNECTOR_WORDS[connector.kind] || connector.kind;
+      const buttons = IDP_ACTIONS.map((a) => {
+        const b = h('button', { type: 'button', class: 'danger-outline', 'data-action': a.action }, a.label);
+        b.addEventListener('click', async () => {
+          const yes = await confirmDialog({
+            title: `${a.label} for ${u.userPrincipalName}?`,
+            body: `authlens asks the ${through} connector to act now: it ${a.ask}. This is done in the identity provider and cannot be undone from authlens; it is recorded in the history and the audit log.`,
+            confirm: a.label,
+            opener: b,
+          });
+          if (!yes) return;
+          for (const x of buttons) x.disabled = true;
+          said.classList.remove('error');
+          text(said, `${a.label}: asking the ${through} connector…`);
+          try {
+            const r = await api(tenantPath(`risky-users/${encodeURIComponent(u.userPrincipalName)}/actions`), { method: 'POST', body: JSON.stringify({ action: a.action }) });
+            text(said, `${a.done} for ${r.userPrincipalName}: ${r.detail}.`);
+          } catch (err) {
+            said.classList.add('error');
+            text(said, err.code === 'connectorFailed' ? `${a.label} failed: ${err.message}` : refusal(err, `${a.label.toLowerCase()} for ${u.userPrincipalName}`));
+          }
+          for (const x of buttons) x.disabled = false;
+          said.focus();
+          await refreshHistory();
+        });
+        return b;
+      });
+      return h(
+        'div',
+        { class: 'risk-actions idp-actions' },
+        h('h3', {}, 'Act in the identity provider'),
+        h('p', { class: 'hint' }, `Through the tenant\u2019s ${through} connector. Each action asks for a confirmation first.`),
+        h('div', { class: 'buttons' }, ...buttons),
+        said,
+      );
     }
 
     function actionsFor(u) {
