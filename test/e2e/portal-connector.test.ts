@@ -67,6 +67,7 @@ describe('portal: IdP connector', () => {
     await revoke.waitFor();
     expect(await detail.getByRole('button', { name: 'Reset password' }).count()).toBe(1);
     expect(await detail.getByRole('button', { name: 'Require MFA' }).count()).toBe(1);
+    expect(await detail.innerText()).not.toContain('Only global admins and security admins can change');
 
     // Cancel: nothing is sent.
     await revoke.click();

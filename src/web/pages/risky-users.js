@@ -157,10 +157,11 @@ export default {
       row.replaceChildren(cell);
       const detList = h('ul', { class: 'detections' });
       const history = h('div', {}, h('p', { class: 'hint' }, 'Loading the history…'));
-      cell.append(h('h3', {}, `Detections of ${u.userPrincipalName}`), detList, h('h3', {}, 'State history'), history);
-      if (canChange) cell.append(actionsFor(u));
-      if (canChange && connector) cell.append(idpActionsFor(u, () => fillHistory(history, u.userPrincipalName)));
-      else cell.append(h('p', { class: 'hint' }, 'Only global admins and security admins can change this user\u2019s state.'));
+      cell.append(h('h3', {}, `Detections of ${u.userPrincipalName}`), detList, h('h3', {}, 'History'), history);
+      if (canChange) {
+        cell.append(actionsFor(u));
+        if (connector) cell.append(idpActionsFor(u, () => fillHistory(history, u.userPrincipalName)));
+      } else cell.append(h('p', { class: 'hint' }, 'Only global admins and security admins can change this user\u2019s state.'));
       cell.append(h('p', {}, h('a', { href: `#/page/user?upn=${encodeURIComponent(u.userPrincipalName)}` }, `Open the user page of ${u.userPrincipalName}`), ' (sign-ins and devices)'));
 
       // Evidence: the anomaly reports filtered by this user (30 days, clamped to the retention by the API).
@@ -201,7 +202,7 @@ export default {
         const r = await api(tenantPath(`risky-users/${encodeURIComponent(upn)}`));
         const actions = r.actions || [];
         if (r.history.length === 0 && actions.length === 0) {
-          box.replaceChildren(h('p', { class: 'hint' }, 'No one has changed this user\u2019s state or acted in the identity provider yet.'));
+          box.replaceChildren(h('p', { class: 'hint' }, 'No one has changed this user\u2019s state yet.'));
           return;
         }
         // State changes and IdP actions in one list, newest first.
