@@ -32,17 +32,17 @@ export function createOktaConnector(cfg: { orgUrl: string; apiToken: string }, c
     return typeof id === 'string' && id !== '' ? { ok: true, id } : { ok: false, detail: 'Okta answered the user look-up without an id' };
   }
 
-  async function act(user: ConnectorUser, method: 'POST' | 'DELETE', path: (id: string) => string, done: string): Promise<ActionResult> {
+  async function act(user: ConnectorUser, method: 'POST' | 'DELETE', suffix: string, done: string): Promise<ActionResult> {
     const u = await userId(user);
     if (!u.ok) return u;
-    const r = await idpRequest({ method, url: `${cfg.orgUrl}/api/v1/users/${encodeURIComponent(u.id)}${path(u.id)}`, headers }, http);
+    const r = await idpRequest({ method, url: `${cfg.orgUrl}/api/v1/users/${encodeURIComponent(u.id)}${suffix}`, headers }, http);
     return r.ok ? { ok: true, detail: `Okta user ${u.id}: ${done}` } : { ok: false, detail: `Okta refused: ${r.reason}` };
   }
 
   return {
     kind: 'okta',
-    resetPassword: (u) => act(u, 'POST', () => '/lifecycle/reset_password?sendEmail=true', 'password reset; Okta e-mailed the user a reset link'),
-    requireMfa: (u) => act(u, 'POST', () => '/lifecycle/reset_factors', 'every MFA factor removed; the user enrols again at the next sign-in'),
-    revokeSessions: (u) => act(u, 'DELETE', () => '/sessions?oauthTokens=true', 'every session and OAuth token revoked'),
+    resetPassword: (u) => act(u, 'POST', '/lifecycle/reset_password?sendEmail=true', 'password reset; Okta e-mailed the user a reset link'),
+    requireMfa: (u) => act(u, 'POST', '/lifecycle/reset_factors', 'every MFA factor removed; the user enrols again at the next sign-in'),
+    revokeSessions: (u) => act(u, 'DELETE', '/sessions?oauthTokens=true', 'every session and OAuth token revoked'),
   };
 }
