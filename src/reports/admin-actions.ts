@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { formatCidr, parseCidr } from '../schema/cidr.ts';
 import { DETECTOR_IDS } from '../schema/detections.ts';
 import type { DirectoryAudit } from '../schema/events.ts';
+import type { IncidentStatusChange } from '../schema/incidents.ts';
+import type { RiskState, RiskStateChange } from '../schema/risk.ts';
 import { parseIp } from '../schema/ip.ts';
 import { REPORT_DETECTORS, type Suppression, type SuppressionKind } from '../schema/reports.ts';
 import type { DirectorySnapshot } from '../schema/directory.ts';
@@ -58,6 +60,39 @@ export function adminAudit(opts: {
     ],
     source: 'authlens',
   };
+}
+
+/** Entra's words for a risky user's state changes in an audit log. */
+const RISK_STATE_ACTIVITIES: Readonly<Record<RiskState, string>> = {
+  confirmedCompromised: 'Confirm user compromised',
+  dismissed: 'Dismiss user risk',
+  remediated: 'Remediate user risk',
+  confirmedSafe: 'Confirm user safe',
+  atRisk: 'Set user at risk',
+};
+
+/** The audit record of a risky user's state change (SPEC 4 states), for the tenant's own audit log. */
+export function riskStateAudit(change: RiskStateChange, actor: Actor): DirectoryAudit {
+  return adminAudit({
+    at: change.at,
+    actor,
+    activity: RISK_STATE_ACTIVITIES[change.to],
+    operationType: 'Update',
+    targets: [{ id: change.userKey, userPrincipalName: change.userPrincipalName, type: 'User' }],
+    details: { from: change.from, to: change.to, reason: change.reason },
+  });
+}
+
+/** The audit record of an incident's status change, for the tenant's own audit log. */
+export function incidentStatusAudit(change: IncidentStatusChange, title: string, actor: Actor): DirectoryAudit {
+  return adminAudit({
+    at: change.at,
+    actor,
+    activity: 'Change incident status',
+    operationType: 'Update',
+    targets: [{ id: change.incidentId, displayName: title, type: 'Incident' }],
+    details: { from: change.from, to: change.to, reason: change.reason },
+  });
 }
 
 export interface SuppressionInput {

@@ -238,8 +238,8 @@ export interface LeakStore {
 export interface RiskyUserStore {
   getRiskyUser(tenant: TenantId, userKey: string): Promise<RiskyUserRecord | undefined>;
   listRiskyUsers(tenant: TenantId): Promise<RiskyUserRecord[]>;
-  /** Stores the change and the new state atomically. */
-  changeRiskState(tenant: TenantId, change: RiskStateChange): Promise<void>;
+  /** Stores the change and the new state atomically (with `audit`, the tenant's audit log records it in the same transaction). */
+  changeRiskState(tenant: TenantId, change: RiskStateChange, audit?: DirectoryAudit): Promise<void>;
   riskHistory(tenant: TenantId, userKey: string): Promise<RiskStateChange[]>;
 }
 
@@ -247,7 +247,8 @@ export interface RiskyUserStore {
 export interface IncidentStore {
   /** The newest change of each incident that has one. */
   listIncidentStatuses(tenant: TenantId): Promise<IncidentStatusChange[]>;
-  changeIncidentStatus(tenant: TenantId, change: IncidentStatusChange): Promise<void>;
+  /** With `audit`, the tenant's audit log records the change in the same transaction. */
+  changeIncidentStatus(tenant: TenantId, change: IncidentStatusChange, audit?: DirectoryAudit): Promise<void>;
   /** Oldest first. */
   incidentHistory(tenant: TenantId, incidentId: string): Promise<IncidentStatusChange[]>;
 }

@@ -8,6 +8,7 @@ import type { LeakedCredential, RiskState, RiskStateChange, RiskyUserRecord } fr
 import type { IncidentStatus, IncidentStatusChange } from '../../schema/incidents.ts';
 import type { DetectorSettingsStore, DetectorStateRow, IncidentStore, LeakStore, RiskyUserStore, StateStore } from '../ports.ts';
 import type { DuckDb } from './database.ts';
+import { insertAudit } from './event-rows.ts';
 import { timestampFromIso } from './values.ts';
 
 export interface DetectStores {
@@ -161,17 +162,20 @@ export function createDetectStores(db: DuckDb, now: () => Date = () => new Date(
       const rows = await db.all(`${latest} ORDER BY user_key`, [tenant]);
       return rows.map((r) => record(changeFromRow(r)));
     },
-    async changeRiskState(tenant, c) {
-      await db.run('INSERT INTO risky_user_changes VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
-        tenant,
-        c.userKey,
-        c.userPrincipalName,
-        c.from ?? null,
-        c.to,
-        c.by,
-        timestampFromIso(c.at),
-        c.reason ?? null,
-      ]);
+    async changeRiskState(tenant, c, audit) {
+      await db.transaction(async (conn) => {
+        await conn.run('INSERT INTO risky_user_changes VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
+          tenant,
+          c.userKey,
+          c.userPrincipalName,
+          c.from ?? null,
+          c.to,
+          c.by,
+          timestampFromIso(c.at),
+          c.reason ?? null,
+        ]);
+        if (audit !== undefined) await insertAudit(conn, tenant, audit, c.at);
+      });
     },
     async riskHistory(tenant, userKey) {
       const rows = await db.all('SELECT * FROM risky_user_changes WHERE tenant = $1 AND user_key = $2 ORDER BY changed_at, rowid', [tenant, userKey]);
@@ -195,8 +199,11 @@ export function createDetectStores(db: DuckDb, now: () => Date = () => new Date(
       );
       return rows.map(incidentChange);
     },
-    async changeIncidentStatus(tenant, c) {
-      await db.run('INSERT INTO incident_changes VALUES ($1, $2, $3, $4, $5, $6, $7)', [tenant, c.incidentId, c.from ?? null, c.to, c.by, timestampFromIso(c.at), c.reason ?? null]);
+    async changeIncidentStatus(tenant, c, audit) {
+      await db.transaction(async (conn) => {
+        await conn.run('INSERT INTO incident_changes VALUES ($1, $2, $3, $4, $5, $6, $7)', [tenant, c.incidentId, c.from ?? null, c.to, c.by, timestampFromIso(c.at), c.reason ?? null]);
+        if (audit !== undefined) await insertAudit(conn, tenant, audit, c.at);
+      });
     },
     async incidentHistory(tenant, incidentId) {
       const rows = await db.all('SELECT * FROM incident_changes WHERE tenant = $1 AND incident_id = $2 ORDER BY changed_at, rowid', [tenant, incidentId]);

@@ -118,6 +118,12 @@ describe('incidents routes', () => {
 
     const one = (await h.call('GET', `${URL}/${ID}`, h.key('t1', 'reports-reader'))).json<{ status: string; history: { to: string }[] }>();
     expect([one.status, one.history.map((c) => c.to)]).toEqual(['resolved', ['active', 'resolved']]);
+    // Each change is an authlens admin action in the tenant's own audit log.
+    const keyId = h.key('t1', 'global-admin').split('_')[1] ?? '';
+    const logged = await store.events.listAuditsInitiatedBy('t1', { from: '2026-11-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' }, [`apiKey:${keyId}`]);
+    expect(logged.map((a) => [a.category, a.activityDisplayName, a.targetResources[0]?.id, a.additionalDetails.filter((d) => d.key !== 'via')])).toEqual([
+      ['authlens', 'Change incident status', ID, [{ key: 'from', value: 'active' }, { key: 'to', value: 'resolved' }, { key: 'reason', value: 'password reset, MFA method removed' }]],
+    ]);
     expect((await h.call('GET', `${URL}?status=resolved`, h.key('t1', 'reports-reader'))).json<{ value: unknown[] }>().value).toHaveLength(1);
     expect((await h.call('GET', `${URL}?status=new`, h.key('t1', 'reports-reader'))).json<{ value: unknown[] }>().value).toHaveLength(0);
     expect((await h.call('POST', `${URL}/${ID}/status`, h.key('t1', 'global-admin'), { status: 'closed' })).statusCode).toBe(400);

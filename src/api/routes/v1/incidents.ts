@@ -17,6 +17,8 @@ import { ApiError } from '../../errors.ts';
 import type { RouteOptionsOf } from '../../services.ts';
 import { ALL_ROLES, requireRiskViews, TenantParams } from './common.ts';
 import { actorOf, detectDepsOf, SETTINGS_ROLES } from './detection-settings.ts';
+import { adminActorOf } from './connector.ts';
+import { incidentStatusAudit } from '../../../reports/admin-actions.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -139,7 +141,7 @@ export async function incidentRoutes(app: FastifyInstance, { deps, services }: R
         at: now().toISOString(),
         ...(body.reason !== undefined ? { reason: body.reason } : {}),
       };
-      await detectDepsOf(deps).incidents.changeIncidentStatus(tenant, change);
+      await detectDepsOf(deps).incidents.changeIncidentStatus(tenant, change, incidentStatusAudit(change, incident.title, adminActorOf(request)));
       return change;
     },
   );

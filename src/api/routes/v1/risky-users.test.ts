@@ -100,6 +100,11 @@ describe('risky users routes', () => {
     expect(list.json<{ value: { userPrincipalName: string }[] }>().value.map((u) => u.userPrincipalName)).toEqual(['alice@contoso.example', 'carol@fabrikam.example']);
     const one = await h.call('GET', `${URL}/bob@contoso.example`, h.key('t1', 'reports-reader'));
     expect(one.json()).toEqual({ userKey: 'u-bob', userPrincipalName: 'bob@contoso.example', riskLevel: 'none', riskState: 'dismissed', riskLastUpdatedDateTime: HARNESS_NOW, contributing: [], history: [change], actions: [] });
+    // And an authlens admin action in the tenant's own audit log, in Entra's words.
+    const logged = await store.events.listAuditsInitiatedBy('t1', { from: '2026-11-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' }, [`apiKey:${keyId ?? ''}`]);
+    expect(logged.map((a) => [a.category, a.activityDisplayName, a.targetResources[0]?.userPrincipalName, a.additionalDetails.filter((d) => d.key !== 'via')])).toEqual([
+      ['authlens', 'Dismiss user risk', 'bob@contoso.example', [{ key: 'to', value: 'dismissed' }, { key: 'reason', value: 'travel confirmed by phone' }]],
+    ]);
   });
 
   it('confirmedCompromised keeps the user high, with the previous state in the history', async () => {

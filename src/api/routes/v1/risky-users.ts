@@ -14,6 +14,7 @@ import { TenantId } from '../../../schema/tenants.ts';
 import { BreachAction, BreachActionRecord } from '../../../schema/connectors.ts';
 import { createRateLimiter, type BucketSpec } from '../../plugins/rate-limit.ts';
 import { adminActorOf } from './connector.ts';
+import { riskStateAudit } from '../../../reports/admin-actions.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { ApiError } from '../../errors.ts';
 import { isSuppressed } from '../../../notify/notifier.ts';
@@ -176,7 +177,7 @@ export async function riskyUserRoutes(app: FastifyInstance, { deps, services }: 
         at: now().toISOString(),
         ...(body.reason !== undefined ? { reason: body.reason } : {}),
       };
-      await d.riskyUsers.changeRiskState(tenant, change);
+      await d.riskyUsers.changeRiskState(tenant, change, riskStateAudit(change, adminActorOf(request)));
       return change;
     },
   );
