@@ -5,7 +5,7 @@
  * The same answer as GET /api/v1/tenants/{t}/incidents[/{id}].
  */
 import type { Command } from 'commander';
-import { loadIncidents } from '../../detect/incidents/load.ts';
+import { INCIDENT_LOOKBACK_DAYS, loadActiveIncidents } from '../../detect/incidents/load.ts';
 import { isSuppressed } from '../../notify/notifier.ts';
 import { riskViewRefusal } from '../../reports/editions.ts';
 import { SEVERITIES } from '../../schema/detections.ts';
@@ -16,8 +16,6 @@ import { globalOptions } from '../global-options.ts';
 import { cliIo } from '../io.ts';
 import { withRuntime } from '../runtime.ts';
 import { renderTable } from './report.ts';
-
-const DAY_MS = 86_400_000;
 
 interface Flags {
   tenant: string;
@@ -62,25 +60,26 @@ export function register(program: Command): void {
       if (m === null) throw new CliError(`--interval must be 1d to 90d, got "${opts.interval}"`);
       const status = oneOf('status', opts.status, INCIDENT_STATUSES);
       const severity = oneOf('severity', opts.severity, SEVERITIES);
-      const end = Date.now();
-      const range = { from: new Date(end - Number(opts.interval.slice(0, -1)) * DAY_MS).toISOString(), to: new Date(end + 1).toISOString() };
-      const incidents = await withRuntime(g.dataDir, async (rt) => {
+      const at = new Date();
+      // An id is looked up as the API does (GET .../incidents/{id}): over the whole lookback.
+      const days = opts.id !== undefined ? INCIDENT_LOOKBACK_DAYS : Number(opts.interval.slice(0, -1));
+      const { from, to, incidents } = await withRuntime(g.dataDir, async (rt) => {
         const t = await rt.store.control.getTenant(opts.tenant);
         if (t === undefined) throw new CliError(`tenant '${opts.tenant}' does not exist`);
         const refused = riskViewRefusal(t, 'incidents');
         if (refused !== undefined) throw new CliError(`${refused.message}${refused.code === 'reportingNotEnabled' ? ` (authlens tenant opt-in ${opts.tenant} --by UPN)` : ''}`);
         const sups = await rt.store.reports.listSuppressions(opts.tenant);
-        const now = new Date(end).toISOString();
-        return loadIncidents({ detections: rt.store.detections, events: rt.store.events, incidents: rt.detect.incidents }, opts.tenant, range, (d) => isSuppressed(d, sups, now));
+        const now = at.toISOString();
+        return loadActiveIncidents({ detections: rt.store.detections, events: rt.store.events, incidents: rt.detect.incidents }, opts.tenant, at, days, (d) => isSuppressed(d, sups, now));
       });
       if (opts.id !== undefined) {
         const one = incidents.find((i) => i.id === opts.id);
-        if (one === undefined) throw new CliError(`no incident '${opts.id}' in the last ${opts.interval} of ${opts.tenant} (try --interval 90d)`);
+        if (one === undefined) throw new CliError(`no incident '${opts.id}' in the last ${INCIDENT_LOOKBACK_DAYS}d of ${opts.tenant}`);
         io.stdout.write(g.json ? `${JSON.stringify(one)}\n` : oneText(one));
         return;
       }
       const shown = incidents.filter((i) => (status === undefined || i.status === status) && (severity === undefined || i.severity === severity));
       if (g.json) io.stdout.write(`${JSON.stringify(shown.map(({ timeline, ...rest }) => ({ ...rest, timelineEntries: timeline.length })))}\n`);
-      else io.stdout.write(listText(shown, range.from, range.to));
+      else io.stdout.write(listText(shown, from, to));
     });
 }

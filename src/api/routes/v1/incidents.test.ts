@@ -129,6 +129,17 @@ describe('incidents routes', () => {
     expect((await h.call('POST', `${URL}/${ID}/status`, h.key('t1', 'global-admin'), { status: 'closed' })).statusCode).toBe(400);
   });
 
+  it('keeps an incident that began before a narrow interval under one id: the list links to a timeline and a status that work', async () => {
+    // Two failed sign-ins from one IP, 2 h apart, astride the edge of a 7-day list (HARNESS_NOW minus 7 days).
+    const edge = (hours: number): string => new Date(Date.parse('2026-11-13T12:00:00.000Z') + hours * 3_600_000).toISOString();
+    const ip = (id: string, time: string, upn: string): Detection => ({ ...det(id, time, upn, 'credentialFailure'), ipAddress: '198.51.100.9' });
+    await store.detections.appendDetections('t1', [ip('e-1', edge(-1), 'dan@contoso.example'), ip('e-2', edge(1), 'eve@contoso.example')]);
+    const listed = (await h.call('GET', `${URL}?interval=7d`, h.key('t1', 'reports-reader'))).json<{ value: { id: string; detectionCount: number }[] }>().value;
+    expect(listed.map((i) => [i.id, i.detectionCount])).toContainEqual([incidentId('e-1'), 2]);
+    expect((await h.call('GET', `${URL}/${incidentId('e-1')}`, h.key('t1', 'reports-reader'))).statusCode).toBe(200);
+    expect((await h.call('POST', `${URL}/${incidentId('e-1')}/status`, h.key('t1', 'security-admin'), { status: 'active' })).statusCode).toBe(200);
+  });
+
   it('answers 403 below Premium and before opt-in, naming why', async () => {
     await store.control.updateTenant('t2', { edition: 'basic' });
     const locked = await h.call('GET', '/api/v1/tenants/t2/incidents', h.key('t2', 'global-admin'));

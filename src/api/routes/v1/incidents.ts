@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { loadIncidents } from '../../../detect/incidents/load.ts';
+import { INCIDENT_LOOKBACK_DAYS, loadActiveIncidents, type ActiveIncidents } from '../../../detect/incidents/load.ts';
 import { Severity } from '../../../schema/detections.ts';
 import { Incident, IncidentStatus, IncidentStatusChange } from '../../../schema/incidents.ts';
 import { DaysInterval } from '../../../schema/risk.ts';
@@ -20,11 +20,9 @@ import { actorOf, detectDepsOf, SETTINGS_ROLES } from './detection-settings.ts';
 import { adminActorOf } from './connector.ts';
 import { incidentStatusAudit } from '../../../reports/admin-actions.ts';
 
-const DAY_MS = 86_400_000;
-
 const ListQuery = Type.Object(
   {
-    interval: Type.Optional({ ...DaysInterval, description: '1d..90d; default 30d' }),
+    interval: Type.Optional({ ...DaysInterval, description: '1d..90d, incidents with activity in it; default 30d' }),
     status: Type.Optional(IncidentStatus),
     severity: Type.Optional(Severity),
   },
@@ -39,23 +37,14 @@ const ListResponse = Type.Object({ from: Type.String(), to: Type.String(), value
 const OneResponse = Type.Object({ ...Incident.properties, history: Type.Array(IncidentStatusChange) });
 const StatusBody = Type.Object({ status: IncidentStatus, reason: Type.Optional(Type.String({ maxLength: 2048 })) }, { additionalProperties: false });
 
-export interface ComputedIncidents {
-  readonly from: string;
-  readonly to: string;
-  readonly incidents: Incident[];
-}
-
 /**
- * The incidents of the last `days` of detections before `at`. Ignored and
- * suppressed detections take no part, as in the risky users.
+ * The incidents with activity in the last `days` before `at` (loadActiveIncidents: ids do not
+ * depend on the interval). Ignored and suppressed detections take no part, as in the risky users.
  */
-export async function computeIncidents(deps: ApiDeps, tenant: TenantId, days: number, at: Date): Promise<ComputedIncidents> {
-  const end = at.getTime();
-  const from = new Date(end - days * DAY_MS).toISOString();
-  const to = new Date(end + 1).toISOString();
+export async function computeIncidents(deps: ApiDeps, tenant: TenantId, days: number, at: Date): Promise<ActiveIncidents> {
   const sups = (await deps.reports?.listSuppressions(tenant)) ?? [];
   const sources = { detections: deps.store.detections, events: deps.store.events, incidents: detectDepsOf(deps).incidents };
-  return { from, to, incidents: await loadIncidents(sources, tenant, { from, to }, (d) => isSuppressed(d, sups, at.toISOString())) };
+  return loadActiveIncidents(sources, tenant, at, days, (d) => isSuppressed(d, sups, at.toISOString()));
 }
 
 export async function incidentRoutes(app: FastifyInstance, { deps, services }: RouteOptionsOf): Promise<void> {
@@ -66,8 +55,8 @@ export async function incidentRoutes(app: FastifyInstance, { deps, services }: R
   const days = (interval: string | undefined, fallback: number): number => (interval === undefined ? fallback : Number(interval.slice(0, -1)));
 
   async function findIncident(tenant: TenantId, id: string, interval: string | undefined): Promise<Incident> {
-    const found = (await computeIncidents(deps, tenant, days(interval, 90), now())).incidents.find((i) => i.id === id);
-    if (found === undefined) throw new ApiError(404, 'notFound', `no incident '${id}' in the last ${days(interval, 90)} days of this tenant`);
+    const found = (await computeIncidents(deps, tenant, days(interval, INCIDENT_LOOKBACK_DAYS), now())).incidents.find((i) => i.id === id);
+    if (found === undefined) throw new ApiError(404, 'notFound', `no incident '${id}' in the last ${days(interval, INCIDENT_LOOKBACK_DAYS)} days of this tenant`);
     return found;
   }
 
