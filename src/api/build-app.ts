@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import Fastify, { type FastifyHttpOptions, type FastifyInstance, type FastifySchema } from 'fastify';
+import Fastify, { type FastifyHttpOptions, type FastifyInstance, type FastifyRequest, type FastifySchema } from 'fastify';
 import type { RouteAccess } from './principal.ts';
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
@@ -99,6 +99,34 @@ const REDACT = [
   '*.access_token',
 ];
 
+/**
+ * Query parameters whose values are credentials. No route takes them, but a client may still send
+ * them (a token request with client_secret in the URL, against RFC 6749 §2.3.1): the log's request
+ * URL shows their names only.
+ */
+const SECRET_QUERY_PARAMS = new Set(['client_secret', 'client_assertion', 'access_token', 'refresh_token', 'id_token', 'code', 'password', 'secret', 'key', 'api_key', 'apikey', 'token']);
+
+/** The URL as logged: the values of SECRET_QUERY_PARAMS replaced, everything else as sent. */
+export function loggedUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = url
+    .slice(q + 1)
+    .split('&')
+    .map((p) => {
+      const eq = p.indexOf('=');
+      const raw = eq < 0 ? p : p.slice(0, eq);
+      let name = raw;
+      try {
+        name = decodeURIComponent(raw.replace(/\+/g, ' '));
+      } catch {
+        // a malformed escape: compare the name as sent
+      }
+      return SECRET_QUERY_PARAMS.has(name.trim().toLowerCase()) ? `${raw}=[redacted]` : p;
+    });
+  return `${url.slice(0, q)}?${params.join('&')}`;
+}
+
 /** extraRoutes: route groups registered after the built-in ones (tests, optional features). */
 export async function buildApp(deps: ApiDeps, extraRoutes: readonly RouteGroup[] = []): Promise<FastifyInstance> {
   const now = deps.now ?? (() => new Date());
@@ -106,6 +134,10 @@ export async function buildApp(deps: ApiDeps, extraRoutes: readonly RouteGroup[]
     logger: {
       level: deps.config.logLevel,
       redact: { paths: REDACT, censor: '[redacted]' },
+      // Fastify's request serializer, with the URL's credential parameters redacted (loggedUrl).
+      serializers: {
+        req: (req: FastifyRequest) => ({ method: req.method, url: loggedUrl(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket.remotePort }),
+      },
       ...(deps.logStream !== undefined ? { stream: deps.logStream } : {}),
     },
     // Ids are ours: a client-chosen id could forge log lines or collide.

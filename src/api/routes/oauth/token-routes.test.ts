@@ -231,6 +231,34 @@ describe('POST /{tenant}/oauth2/v2.0/token', () => {
   });
 });
 
+describe('a client secret sent in the URL (RFC 6749 §2.3.1 forbids it)', () => {
+  it('stays out of the log, which keeps the other parameters', async () => {
+    await setup();
+    const c = await client('alpha', 'reports-reader');
+    const secret = c.key.slice(20);
+    const lines: string[] = [];
+    const app = await buildApp({
+      config: loadConfig({ logLevel: 'info' }, {}),
+      store: t.store,
+      ingest: async () => ({ accepted: 0, duplicates: 0, rejected: [] }),
+      oauth: { signingKey: SIGNING_KEY },
+      logStream: { write: (l) => void lines.push(l) },
+    });
+    try {
+      for (const name of ['client_secret', 'Client_Secret', 'client%5Fsecret']) {
+        await app.inject({ method: 'POST', url: `${TOKEN_URL}?grant_type=client_credentials&client_id=${c.id}&${name}=${secret}` });
+      }
+      await app.inject({ method: 'GET', url: `/v1.0/auditLogs/signIns?access_token=${secret}&$top=5` });
+      const log = lines.join('');
+      expect(log).not.toContain(secret);
+      expect(log).toContain(`client_id=${c.id}&client_secret=[redacted]`);
+      expect(log).toContain('access_token=[redacted]&$top=5');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('an access token on the API', () => {
   it('acts as its key: same tenant, same role, 404 on another tenant, 403 for a role it lacks', async () => {
     await setup();
