@@ -232,7 +232,7 @@ describe('POST /{tenant}/oauth2/v2.0/token', () => {
 });
 
 describe('a client secret sent in the URL (RFC 6749 §2.3.1 forbids it)', () => {
-  it('stays out of the log, which keeps the other parameters', async () => {
+  it('is refused with the reason and stays out of the log, which keeps the other parameters', async () => {
     await setup();
     const c = await client('alpha', 'reports-reader');
     const secret = c.key.slice(20);
@@ -249,6 +249,13 @@ describe('a client secret sent in the URL (RFC 6749 §2.3.1 forbids it)', () => 
         await app.inject({ method: 'POST', url: `${TOKEN_URL}?grant_type=client_credentials&client_id=${c.id}&${name}=${secret}` });
       }
       await app.inject({ method: 'GET', url: `/v1.0/auditLogs/signIns?access_token=${secret}&$top=5` });
+      const refused = await app.inject({ method: 'POST', url: `${TOKEN_URL}?grant_type=client_credentials&client_id=${c.id}&client_secret=${secret}` });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json()).toEqual({
+        error: 'invalid_request',
+        error_description:
+          'no request body: send grant_type=client_credentials and the client credentials as application/x-www-form-urlencoded (RFC 6749 §4.4.2); parameters in the URL are not read (RFC 6749 §2.3.1: never put the client secret there)',
+      });
       const log = lines.join('');
       expect(log).not.toContain(secret);
       expect(log).toContain(`client_id=${c.id}&client_secret=[redacted]`);

@@ -190,6 +190,10 @@ function toOAuthError(err: FastifyError | Error, request: FastifyRequest): OAuth
   const fe = err as FastifyError;
   if (fe.validation !== undefined) {
     const where = fe.validationContext ?? 'request';
+    if (where === 'body' && (request.body === undefined || request.body === null)) {
+      const inUrl = request.url.includes('?') ? '; parameters in the URL are not read (RFC 6749 §2.3.1: never put the client secret there)' : '';
+      return invalidRequest(`no request body: send grant_type=client_credentials and the client credentials as ${FORM_CONTENT_TYPE} (RFC 6749 §4.4.2)${inUrl}`);
+    }
     const known = where === 'body' ? Object.keys(TokenRequest.properties) : [];
     return invalidRequest(describeValidation(fe.validation, where, known));
   }
