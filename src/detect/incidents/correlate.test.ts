@@ -148,6 +148,17 @@ describe('correlateIncidents', () => {
     expect(correlateIncidents([flagged('a', 0, 'a@c.example', 'hostileIp', 1), flagged('b', 1, 'b@c.example', 'hostileIp', 1)], []).map((i) => i.title)).toEqual(['Repeated failed sign-ins from 198.51.100.4 against 2 users']);
   });
 
+  it('says that an IP flagged only by the shared reputation was seen attacking other directories, not this one', () => {
+    const shared = (id: string, minutes: number, upn: string, outcome: string): Detection =>
+      det(id, minutes, { detector: 'D4', ipAddress: '45.155.205.17', userPrincipalName: upn, severity: outcome === 'success' ? 'high' : 'medium', evidence: { reason: 'sharedReputation', otherDirectories: 2, outcome } });
+    const [one] = correlateIncidents([shared('a', 0, 'a@c.example', 'success'), shared('b', 1, 'b@c.example', 'credentialFailure'), shared('c', 2, 'c@c.example', 'credentialFailure')], []);
+    expect(one?.title).toBe('Sign-ins of 3 users from 45.155.205.17, an IP seen attacking 2 other directories; a@c.example signed in');
+    expect(one?.timeline.map((e) => e.summary)).toEqual([
+      'Sign-in from an IP address with suspicious activity by a@c.example from 45.155.205.17, an IP seen attacking 2 other directories',
+      '2 failed sign-ins flagged as sign-in from an IP address with suspicious activity from 45.155.205.17, an IP seen attacking 2 other directories, aimed at 2 users',
+    ]);
+  });
+
   it('names each kind of incident in its title', () => {
     const bf = [det('bf', 0, { detector: 'brute-force', userPrincipalName: 'u@c.example', ipAddress: '192.0.2.5', evidence: { stage: 'threshold' } }), det('bf2', 3, { detector: 'brute-force', userPrincipalName: 'u@c.example', ipAddress: '192.0.2.5', evidence: { stage: 'successAfter' } })];
     const mfa = [det('m1', 0, { detector: 'mfa-fatigue', userPrincipalName: 'm@c.example', evidence: { stage: 'prompts' } }), det('m2', 2, { detector: 'mfa-fatigue', userPrincipalName: 'm@c.example', evidence: { stage: 'approvedAfter' } })];

@@ -290,6 +290,17 @@ function mostCommon(values: readonly (string | undefined)[]): string | undefined
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
+/** How many other directories reported the IP, for a D4 detection made from the shared reputation alone. */
+function sharedCount(d: Detection): number | undefined {
+  return d.evidence.reason === 'sharedReputation' && typeof d.evidence.otherDirectories === 'number' ? d.evidence.otherDirectories : undefined;
+}
+const seenAttacking = (n: number): string => `an IP seen attacking ${plural(n, 'other directory', 'other directories')}`;
+/** ", an IP seen attacking N other directories" after the IP of a shared-reputation detection: the directory's own data shows no attack. */
+const sharedNote = (d: Detection): string => {
+  const n = sharedCount(d);
+  return n === undefined ? '' : `, ${seenAttacking(n)}`;
+};
+
 function titleOf(members: readonly Detection[], compromised: readonly string[], changes: readonly FollowUp[]): string {
   const got = compromised.length === 0 ? '' : compromised.length === 1 ? `; ${compromised[0] ?? ''} signed in` : `; ${compromised.length} of them signed in`;
   const then = changes.length === 0 ? '' : `, then ${plural(changes.length, 'directory change')}`;
@@ -301,6 +312,10 @@ function titleOf(members: readonly Detection[], compromised: readonly string[], 
     const counted = Math.max(0, ...fromIp.map((d) => (typeof d.evidence.distinctUsersFailed === 'number' ? d.evidence.distinctUsersFailed : 0)));
     const targets = Math.max(counted, new Set(fromIp.map(userOf).filter((u) => u !== undefined)).size);
     const reason = mostCommon(fromIp.map((d) => (typeof d.evidence.reason === 'string' ? d.evidence.reason : undefined)));
+    if (reason === 'sharedReputation') {
+      const others = Math.max(0, ...fromIp.map((d) => sharedCount(d) ?? 0));
+      return `Sign-ins of ${plural(targets, 'user')} from ${ip ?? 'an unknown IP'}, ${seenAttacking(others)}${got}${then}`;
+    }
     const what = reason === 'passwordSpray' ? 'Password spray' : reason === 'hostileIp' ? 'Repeated failed sign-ins' : 'Password attack';
     return `${what} from ${ip ?? 'an unknown IP'} against ${plural(targets, 'user')}${got}${then}`;
   }
@@ -321,7 +336,7 @@ function detectionEntry(d: Detection): IncidentEntry {
   return {
     kind: 'detection',
     dateTime: d.detectedDateTime,
-    summary: capitalised(`${PHRASES[d.detector]}${who === undefined ? '' : ` by ${who}`}${d.ipAddress === undefined ? '' : ` from ${d.ipAddress}`}${outcome}`),
+    summary: capitalised(`${PHRASES[d.detector]}${who === undefined ? '' : ` by ${who}`}${d.ipAddress === undefined ? '' : ` from ${d.ipAddress}${sharedNote(d)}`}${outcome}`),
     detector: d.detector,
     severity: d.severity,
     detectionId: d.id,
@@ -347,7 +362,7 @@ function timelineOf(members: readonly Detection[], changes: readonly FollowUp[])
         kind: 'detections',
         dateTime: d.detectedDateTime,
         endDateTime: run.last,
-        summary: `${plural(run.n, 'failed sign-in')} flagged as ${PHRASES[d.detector]}${d.ipAddress === undefined ? '' : ` from ${d.ipAddress}`}, aimed at ${plural(run.users.size, 'user')}`,
+        summary: `${plural(run.n, 'failed sign-in')} flagged as ${PHRASES[d.detector]}${d.ipAddress === undefined ? '' : ` from ${d.ipAddress}${sharedNote(d)}`}, aimed at ${plural(run.users.size, 'user')}`,
         detector: d.detector,
         severity: run.severity,
         count: run.n,
