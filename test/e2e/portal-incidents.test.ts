@@ -84,7 +84,7 @@ describe('portal: incidents', () => {
     await detail.getByLabel('Reason (optional, kept in the history)').fill('reset the password and removed the MFA method');
     await detail.getByRole('button', { name: 'Resolve' }).click();
     await expect.poll(() => status(page).textContent()).toMatch(new RegExp(`^“.+”: New → Resolved by ${portal.admin.upn.replace(/\./g, '\\.')}\\. \\d+ incident`));
-    expect(await page.locator(`tr[data-incident="${id}"] td`).nth(2).textContent()).toBe('Resolved');
+    expect(await page.locator(`tr[data-incident="${id}"] .incident-status`).textContent()).toBe('Resolved');
 
     const one = (await apiJson<{ status: string; history: { to: string; reason?: string; by: string }[] }>(page, `/api/v1/tenants/demo/incidents/${id}`)).json;
     expect([one.status, one.history]).toEqual(['resolved', [expect.objectContaining({ to: 'resolved', reason: 'reset the password and removed the MFA method', by: portal.admin.upn })]]);

@@ -2,7 +2,22 @@
 // changes that followed, each with its timeline, and the status an admin
 // records (new, active, resolved).
 import { api, current, h, refusal, tenantPath, text, utcTime } from '../lib.js';
-import { STATE_WRITERS, levelBadge, select, userLink } from './users-common.js';
+import { DETECTOR_TITLES, STATE_WRITERS, levelBadge, select, userLink } from './users-common.js';
+
+/** Detectors in a word or two, for the narrow Detections column (the full title is the tooltip). */
+const DETECTOR_SHORT = {
+  D1: 'anonymizer',
+  D2: 'after failures',
+  D3: 'travel',
+  D4: 'suspicious IP',
+  D5: 'infected device',
+  D6: 'irregular',
+  D8: 'leaked credentials',
+  'mfa-fatigue': 'MFA fatigue',
+  'brute-force': 'brute force',
+};
+/** "2026-11-24 03:08" (the column says UTC; the timeline has the seconds). */
+const minute = (iso) => utcTime(iso).slice(0, 16);
 
 const STATUS_WORDS = { new: 'New', active: 'Active', resolved: 'Resolved' };
 const ACTIONS = [
@@ -89,7 +104,7 @@ export default {
         return;
       }
       if (mine !== run) return;
-      const head = h('tr', {}, ...['Severity', 'Incident', 'Status', 'Activity', 'Users', 'Detections'].map((t) => h('th', { scope: 'col' }, t)));
+      const head = h('tr', {}, ...['Severity and status', 'Incident', 'Activity (UTC)', 'Users', 'Detections'].map((t) => h('th', { scope: 'col' }, t)));
       const body = h('tbody');
       answer.value.forEach((i, n) => {
         const detailId = `incident-detail-${n}`;
@@ -106,12 +121,12 @@ export default {
             void fillDetail(detail, i);
           }
         });
-        const counts = h('ul', { class: 'plain' }, ...Object.entries(i.detectors).map(([d, c]) => h('li', {}, `${c} × ${d}`)));
+        const counts = h('ul', { class: 'plain' }, ...Object.entries(i.detectors).map(([d, c]) => h('li', { title: DETECTOR_TITLES[d] || d }, `${c} × ${DETECTOR_SHORT[d] || d}`)));
         body.append(
           h(
             'tr',
             { class: `sev-${i.severity}`, 'data-incident': i.id },
-            h('td', {}, levelBadge(i.severity)),
+            h('td', {}, levelBadge(i.severity), h('div', { class: 'incident-status' }, STATUS_WORDS[i.status] || i.status)),
             h(
               'td',
               {},
@@ -119,8 +134,7 @@ export default {
               i.directoryChanges ? h('div', { class: 'hint' }, `${i.directoryChanges} directory change${i.directoryChanges === 1 ? '' : 's'} after a suspicious sign-in`) : '',
               h('div', {}, open),
             ),
-            h('td', {}, STATUS_WORDS[i.status] || i.status),
-            h('td', { class: 'when' }, utcTime(i.firstDateTime), h('br'), `to ${utcTime(i.lastDateTime)}`),
+            h('td', { class: 'when' }, minute(i.firstDateTime), h('br'), `to ${minute(i.lastDateTime)}`),
             h('td', {}, usersCell(i)),
             h('td', {}, `${i.detectionCount}`, h('div', { class: 'hint' }, counts)),
           ),
@@ -135,7 +149,7 @@ export default {
     }
 
     async function fillDetail(row, summary) {
-      const cell = h('td', { colspan: '6' }, h('p', { class: 'hint' }, 'Loading the timeline…'));
+      const cell = h('td', { colspan: '5' }, h('p', { class: 'hint' }, 'Loading the timeline…'));
       row.replaceChildren(cell);
       let i;
       try {
