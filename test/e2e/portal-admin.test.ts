@@ -60,6 +60,14 @@ describe('portal: API keys', () => {
 
     // Listed without its secret, with the role it was given.
     const id = key.split('_')[1] ?? '';
+    // The page names this directory's OAuth token endpoint, and the new key gets a token there.
+    const endpoint = await page.locator('p.hint code').filter({ hasText: '/oauth2/v2.0/token' }).textContent();
+    expect(endpoint).toBe(`${server.url}/demo/oauth2/v2.0/token`);
+    const issued = await page.evaluate(
+      async ([url, clientId, secret]) => (await fetch(url, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }) })).json(),
+      [endpoint ?? '', id, key] as const,
+    ) as { token_type?: string };
+    expect(issued.token_type).toBe('Bearer');
     const row = page.locator(`tr[data-key="${id}"]`);
     await expect.poll(() => row.locator('td').allTextContents()).toEqual(['SIEM export', 'Reports reader', id, expect.stringMatching(/ UTC$/), 'never', 'Active', 'Revoke']);
     // The key works as a reports reader: reports yes, keys no.

@@ -1,7 +1,7 @@
 // API keys of the signed-in tenant (SPEC 1: global admins only; the API
 // checks it on every call): list without secrets, create (the key is shown
 // once), revoke after a confirmation.
-import { api, h, refusal, tenantPath, text, utcTime } from '../lib.js';
+import { api, current, h, refusal, tenantPath, text, utcTime } from '../lib.js';
 import { confirmDialog, secretOnce, statusLine } from './admin-kit.js';
 
 const ROLES = [
@@ -40,6 +40,10 @@ export async function render(container) {
       'Programs and scripts call the authlens API of this directory with a key: ',
       h('code', {}, 'Authorization: Bearer al_…'),
       '. Each key has one role and works until it is revoked (keys do not expire). Only a hash of the key is stored.'),
+    h('p', { class: 'hint' },
+      'Tools that want OAuth 2.0 (MSAL, Graph SDKs) use a key as client credentials: client id = the key\u2019s id, client secret = the key, token endpoint ',
+      h('code', {}, `${location.origin}/${current.session.tenant}/oauth2/v2.0/token`),
+      '. Its tokens last an hour and stop working when the key is revoked.'),
     h('h2', { id: 'keys-create-title' }, 'Create a key'),
     form,
     roleHelp,
