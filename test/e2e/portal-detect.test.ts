@@ -140,6 +140,18 @@ describe('detection settings page', () => {
     await page.close();
   });
 
+  it('says D4\'s shared-reputation settings are not in effect when the deployment does not share, with on/off defaults', async () => {
+    const page = await asAdmin('detection-settings');
+    const d4 = page.locator('fieldset[data-detector="D4"]');
+    await d4.waitFor();
+    const receive = d4.getByLabel('Shared IP reputation: flag sign-ins from IPs that other directories found attacking');
+    const hintId = ((await receive.getAttribute('aria-describedby')) ?? '').split(' ')[0] ?? '';
+    expect(await page.locator(`[id="${hintId}"]`).textContent()).toBe(
+      'Default: on. Not in effect: this deployment does not share IP reputation (its operator turns it on with AUTHLENS_SHARED_IP_REPUTATION=1)',
+    );
+    await page.context().close();
+  });
+
   it('shows a value the API refuses next to its field, focuses it, and stores nothing', async () => {
     const page = await asAdmin('detection-settings');
     // The history as it stands (the first test saved once; each test also works alone).

@@ -204,6 +204,7 @@ export default {
       } else if (schema.type === 'boolean') {
         input = h('input', { id, type: 'checkbox', checked: value === true });
         read = () => input.checked;
+        hintText = `Default: ${def === true ? 'on' : 'off'}`;
       } else if (schema.type === 'integer' || schema.type === 'number') {
         const unit = isDuration(key) ? unitOf(def) : null;
         const shown = typeof value === 'number' ? (unit ? +(value / unit.ms).toFixed(6) : value) : '';
@@ -237,6 +238,9 @@ export default {
       } else {
         input = h('input', { id, value: value == null ? '' : String(value) });
         read = () => input.value;
+      }
+      if (det === 'D4' && key.startsWith('shared') && !(settings.sharedIpReputation && settings.sharedIpReputation.enabled)) {
+        hintText += '. Not in effect: this deployment does not share IP reputation (its operator turns it on with AUTHLENS_SHARED_IP_REPUTATION=1)';
       }
       const field = h('div', { class: 'ds-field' });
       field.append(h('label', { for: id }, label), input, h('span', { class: 'hint', id: hintId }, hintText), errorSlot(path, input, [hintId]));

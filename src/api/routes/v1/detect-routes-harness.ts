@@ -49,6 +49,8 @@ export interface HarnessOptions {
   readonly rateLimits?: ApiDeps['rateLimits'];
   /** Captures the app's log lines (at level trace). */
   readonly logStream?: ApiDeps['logStream'];
+  /** Environment the config is read from (e.g. AUTHLENS_SHARED_IP_REPUTATION); default none. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export async function createHarness(store: Store, detect: Omit<DetectApiDeps, 'reload'>, opts: HarnessOptions = {}): Promise<Harness> {
@@ -61,7 +63,7 @@ export async function createHarness(store: Store, detect: Omit<DetectApiDeps, 'r
     await store.control.importDirectory(id, DIRECTORY);
   }
   const app = await buildApp({
-    config: loadConfig({ logLevel: opts.logStream !== undefined ? 'trace' : 'silent' }, {}),
+    config: loadConfig({ logLevel: opts.logStream !== undefined ? 'trace' : 'silent' }, opts.env ?? {}),
     store,
     ingest: async () => ({ accepted: 0, duplicates: 0, rejected: [] }),
     now: () => new Date(HARNESS_NOW),

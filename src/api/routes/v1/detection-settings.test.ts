@@ -23,6 +23,7 @@ interface Body {
   detectors: { id: string; enabled: boolean; logOnly: boolean; params: Record<string, unknown>; defaults: Record<string, unknown>; paramsSchema: { type?: string } }[];
   stored: Record<string, unknown>;
   storedErrors?: { field: string; reason: string }[];
+  sharedIpReputation: { enabled: boolean };
 }
 
 describe('detection settings routes', () => {
@@ -38,6 +39,8 @@ describe('detection settings routes', () => {
     expect(bf?.params).toEqual(bf?.defaults);
     expect(bf?.paramsSchema.type).toBe('object');
     expect(body.detectors.find((d) => d.id === 'D8')).toEqual({ id: 'D8', enabled: true, logOnly: false, params: {}, defaults: {}, paramsSchema: { type: 'object', properties: {} } });
+    // The operator has not turned on shared IP reputation: D4's shared* settings say so.
+    expect(body.sharedIpReputation).toEqual({ enabled: false });
   });
 
   it('stores a valid change with who and when, reloads the engine and shows the effective values', async () => {
@@ -128,5 +131,17 @@ describe('validateSettings and effectiveSettings', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('says when the deployment shares IP reputation (AUTHLENS_SHARED_IP_REPUTATION=1)', async () => {
+    const other = await openDuckDbStore({ path: ':memory:' });
+    const on = await createHarness(other, createDetectStores(other.db), { env: { AUTHLENS_SHARED_IP_REPUTATION: '1' } });
+    try {
+      const res = await on.call('GET', URL, on.key('t1', 'reports-reader'));
+      expect(res.json<Body>().sharedIpReputation).toEqual({ enabled: true });
+    } finally {
+      await on.close();
+      await other.close();
+    }
   });
 });

@@ -51,6 +51,8 @@ export const SettingsResponse = Type.Object({
   stored: Type.Record(Type.String(), Type.Unknown()),
   /** Problems of the stored settings; when present the engine runs with the defaults. */
   storedErrors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), reason: Type.String() }))),
+  /** Whether this deployment shares IP reputation between directories (AUTHLENS_SHARED_IP_REPUTATION): D4's shared* settings act only then. */
+  sharedIpReputation: Type.Object({ enabled: Type.Boolean() }),
 });
 type SettingsResponse = Static<typeof SettingsResponse>;
 
@@ -82,7 +84,7 @@ export function validateSettings(raw: unknown): readonly SettingsError[] {
   return errors;
 }
 
-export function effectiveSettings(stored: Record<string, unknown>): SettingsResponse {
+export function effectiveSettings(stored: Record<string, unknown>, sharedIpReputation = false): SettingsResponse {
   const storedErrors = validateSettings(stored);
   // Invalid stored settings run with the defaults (detect/runtime.ts); show what actually runs.
   const source = storedErrors.length > 0 ? {} : stored;
@@ -103,11 +105,12 @@ export function effectiveSettings(stored: Record<string, unknown>): SettingsResp
     const s = asRecord(source[id]);
     detectors.push({ id, enabled: s.enabled !== false, logOnly: s.logOnly === true, params: {}, defaults: {}, paramsSchema: { type: 'object', properties: {} } });
   }
-  return { detectors, stored, ...(storedErrors.length > 0 ? { storedErrors: [...storedErrors] } : {}) };
+  return { detectors, stored, ...(storedErrors.length > 0 ? { storedErrors: [...storedErrors] } : {}), sharedIpReputation: { enabled: sharedIpReputation } };
 }
 
 export async function detectionSettingsRoutes(app: FastifyInstance, { deps }: RouteOptionsOf): Promise<void> {
   const now = deps.now ?? (() => new Date());
+  const sharing = deps.config.sharedIpReputation?.enabled === true;
   app.get(
     '/api/v1/tenants/:tenant/detections/settings/history',
     {
@@ -142,7 +145,7 @@ export async function detectionSettingsRoutes(app: FastifyInstance, { deps }: Ro
     },
     async (request) => {
       const { tenant } = request.params as Static<typeof TenantParams>;
-      return effectiveSettings(await detectDepsOf(deps).settings.getSettings(tenant));
+      return effectiveSettings(await detectDepsOf(deps).settings.getSettings(tenant), sharing);
     },
   );
   app.put(
@@ -166,7 +169,7 @@ export async function detectionSettingsRoutes(app: FastifyInstance, { deps }: Ro
       if (errors.length > 0) throw new ApiError(400, 'invalidRequest', describeSettingsErrors(errors));
       await d.settings.putSettings(tenant, body, actorOf(request), now().toISOString());
       await d.reload(tenant);
-      return effectiveSettings(body);
+      return effectiveSettings(body, sharing);
     },
   );
 }
