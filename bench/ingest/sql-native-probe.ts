@@ -84,7 +84,8 @@ SELECT 'bench', r.id, r.t, ${nz('r.userId', 256)}, lower(r.upn), ${nz('r.userDis
   u.os, u.os_version, u.browser, u.browser_version, coalesce(u.device_type, 'unknown'),
   now()::TIMESTAMP, CASE WHEN lower(r.upn) <> r.upn THEN r.upn END,
   (CASE WHEN r.deviceDetail IS NOT NULL THEN 1 ELSE 0 END) | (CASE WHEN r.location IS NOT NULL THEN 2 ELSE 0 END) | (CASE WHEN r.mfaDetail IS NOT NULL THEN 4 ELSE 0 END),
-  md5_number_lower(r.id)
+  md5_number_lower(r.id),
+  NULL -- shared_ip_directories (migration 005): no shared IP reputation in a bulk load
 FROM (SELECT *, trim(userPrincipalName) AS upn, trim(ipAddress) AS ip,
         strptime(createdDateTime[1:23] || 'Z', '%Y-%m-%dT%H:%M:%S.%gZ') AS t
       FROM temp.raw) r
