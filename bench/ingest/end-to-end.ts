@@ -31,7 +31,7 @@ export async function runEndToEndBench(file: string): Promise<EndToEndFigures> {
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 200);
   try {
-    const rt = await openRuntime(loadConfig({ dataDir, demo: false }, {}));
+    const rt = await openRuntime(loadConfig({ dataDir, demo: false }, process.env));
     try {
       const now = new Date().toISOString();
       await rt.store.control.createTenant({ id: BENCH_TENANT, name: 'bench', edition: 'premium', rms: true, retentionDays: 36500, createdAt: now, optedInAt: now, optedInBy: 'bench' });
