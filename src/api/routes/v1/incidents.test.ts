@@ -127,6 +127,10 @@ describe('incidents routes', () => {
     expect((await h.call('GET', `${URL}?status=resolved`, h.key('t1', 'reports-reader'))).json<{ value: unknown[] }>().value).toHaveLength(1);
     expect((await h.call('GET', `${URL}?status=new`, h.key('t1', 'reports-reader'))).json<{ value: unknown[] }>().value).toHaveLength(0);
     expect((await h.call('POST', `${URL}/${ID}/status`, h.key('t1', 'global-admin'), { status: 'closed' })).statusCode).toBe(400);
+    // The same status again changes nothing and records nothing.
+    const again = await h.call('POST', `${URL}/${ID}/status`, h.key('t1', 'global-admin'), { status: 'resolved' });
+    expect([again.statusCode, again.json<{ error: { code: string; message: string } }>().error.message]).toEqual([409, 'the incident is already resolved']);
+    expect((await h.call('GET', `${URL}/${ID}`, h.key('t1', 'reports-reader'))).json<{ history: unknown[] }>().history).toHaveLength(2);
   });
 
   it('keeps an incident that began before a narrow interval under one id: the list links to a timeline and a status that work', async () => {

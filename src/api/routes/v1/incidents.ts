@@ -110,7 +110,7 @@ export async function incidentRoutes(app: FastifyInstance, { deps, services }: R
     {
       config: { access: { roles: SETTINGS_ROLES } },
       schema: {
-        summary: "Set an incident's status (new, active, resolved); recorded with who, when and why",
+        summary: "Set an incident's status (new, active, resolved); recorded with who, when and why; 409 when it has that status already",
         tags: ['detections'],
         params: OneParams,
         body: StatusBody,
@@ -122,6 +122,8 @@ export async function incidentRoutes(app: FastifyInstance, { deps, services }: R
       const body = request.body as Static<typeof StatusBody>;
       await requireIncidents(tenant);
       const incident = await findIncident(tenant, id, undefined);
+      // A change to the same status would only add a line to the history and the audit log that says nothing.
+      if (incident.status === body.status) throw new ApiError(409, 'conflict', `the incident is already ${body.status}`);
       const change: IncidentStatusChange = {
         incidentId: id,
         from: incident.status,
