@@ -81,6 +81,9 @@ describe('authlens incidents', () => {
       }),
     ]);
     expect(JSON.parse((await cli('--json', 'incidents', '--tenant', 't1', '--status', 'resolved')).stdout)).toEqual([]);
+    // 24h, as `report --interval` takes it, is the last day: the incident's last activity (the change half an hour after the spray) is in it.
+    const day = JSON.parse((await cli('--json', 'incidents', '--tenant', 't1', '--interval', '24h')).stdout) as { id: string }[];
+    expect(day.map((i) => i.id)).toEqual([ID]);
   });
 
   it('prints one incident with its timeline', async () => {
@@ -99,7 +102,8 @@ describe('authlens incidents', () => {
     [['--tenant', 'nope'], "tenant 'nope' does not exist"],
     [['--tenant', 'free'], 'incidents need the Premium edition'],
     [['--tenant', 'quiet'], 'reporting is not enabled for this directory; a global admin must opt in (authlens tenant opt-in quiet --by UPN)'],
-    [['--tenant', 't1', '--interval', '91d'], '--interval must be 1d to 90d, got "91d"'],
+    [['--tenant', 't1', '--interval', '91d'], '--interval must be 1d to 90d (or 24h), got "91d"'],
+    [['--tenant', 't1', '--interval', '7h'], '--interval must be 1d to 90d (or 24h), got "7h"'],
     [['--tenant', 't1', '--status', 'closed'], '--status must be one of new, active, resolved, got "closed"'],
   ])('refuses %j: %s', async (args, message) => {
     const r = await cli('incidents', ...args);
