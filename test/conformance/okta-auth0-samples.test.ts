@@ -65,7 +65,7 @@ describe('okta/okta-system-events-unique.ndjson (Elastic)', () => {
       outcome: 'success',
       status: { errorCode: 0 },
       location: { city: 'Dublin', state: 'California', countryOrRegion: 'US', geoCoordinates: { latitude: 37.7201, longitude: -121.919 } },
-      deviceDetail: { operatingSystem: 'Mac OS X', browser: 'FIREFOX' },
+      deviceDetail: { operatingSystem: 'Mac OS X', browser: 'Firefox' },
       source: 'okta',
     });
     expect(stored[2]).toMatchObject({ category: 'Policy', result: 'success', resultReason: 'Sign-on policy evaluation resulted in ALLOW' });

@@ -50,7 +50,7 @@ describe('adaptOkta: sign-ins', () => {
         isInteractive: true,
         status: { errorCode: 0, additionalDetails: 'user.session.start SUCCESS' },
         outcome: 'success',
-        deviceDetail: { operatingSystem: 'Linux', browser: 'FIREFOX' },
+        deviceDetail: { operatingSystem: 'Linux', browser: 'Firefox' },
         userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0',
         location: { city: 'Porto', state: 'Porto', countryOrRegion: 'PT', geoCoordinates: { latitude: 41.15, longitude: -8.61 } },
         correlationId: 'sess-1',
@@ -95,6 +95,23 @@ describe('adaptOkta: sign-ins', () => {
   it('falls back to the first hop of request.ipChain when client.ipAddress is null', () => {
     const r = adaptOkta(json(logEvent({ client: { ipAddress: null } })));
     expect(r).toMatchObject({ ok: true, event: { ipAddress: '198.51.100.7' } });
+  });
+});
+
+describe('adaptOkta: browser names', () => {
+  it.each([
+    ['CHROME', 'Chrome'],
+    ['EDGE_CHROMIUM', 'Edge'],
+    ['IE', 'Internet Explorer'],
+    ['SAMSUNG_INTERNET', 'Samsung internet'],
+    ['Samsung Internet', 'Samsung Internet'],
+    ['UNKNOWN', undefined],
+    ['constructor', 'constructor'],
+    ['CONSTRUCTOR', 'Constructor'],
+  ])('reads %s as %s, as other sources name browsers', (given, shown) => {
+    const e = logEvent({ client: { userAgent: { os: 'Linux', browser: given }, ipAddress: '198.51.100.7' } });
+    const r = adaptOkta(json(e));
+    expect(r.ok && r.event.kind === 'signIn' ? r.event.deviceDetail?.browser : 'rejected').toBe(shown);
   });
 });
 

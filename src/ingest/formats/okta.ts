@@ -8,7 +8,7 @@
 import type { RawRecord } from '../raw-record.ts';
 import { normalizeIsoTime } from '../time.ts';
 import { reject, validateEvent, type AdaptResult } from './adapt-result.ts';
-import { arr, bool, compact, ipField as ip, nonEmpty, num, obj, str, type Field } from './graph-values.ts';
+import { arr, bool, compact, ipField as ip, nonEmpty, num, obj, ownValue, str, type Field } from './graph-values.ts';
 import { normalizeCountry } from './country-name.ts';
 import { OKTA_MFA_EVENTS, oktaOutcome } from './okta-outcome.ts';
 
@@ -148,6 +148,27 @@ const named = (v: unknown, max: number): string | undefined => {
   return s === undefined || s.toUpperCase() === 'UNKNOWN' ? undefined : s;
 };
 
+/**
+ * Okta names browsers by an enum in capitals (CHROME, FIREFOX, EDGE_CHROMIUM);
+ * reports group them with the names other sources give (Graph: "Chrome 130").
+ */
+const OKTA_BROWSERS: Readonly<Record<string, string>> = {
+  CHROME: 'Chrome',
+  CHROMIUM: 'Chromium',
+  FIREFOX: 'Firefox',
+  SAFARI: 'Safari',
+  EDGE: 'Edge',
+  EDGE_CHROMIUM: 'Edge',
+  IE: 'Internet Explorer',
+  OPERA: 'Opera',
+};
+
+function browserName(v: unknown): string | undefined {
+  const s = named(v, 128);
+  if (s === undefined || s !== s.toUpperCase()) return s;
+  return ownValue(OKTA_BROWSERS, s) ?? s.charAt(0) + s.slice(1).toLowerCase().replace(/_/g, ' ');
+}
+
 function mapSignIn(b: Base): AdaptResult {
   const { e, client } = b;
   const actor = sub(e, 'actor');
@@ -181,7 +202,7 @@ function mapSignIn(b: Base): AdaptResult {
       deviceId: str(get(device, 'id'), 256),
       displayName: str(get(device, 'name'), 256),
       operatingSystem: named(get(ua, 'os'), 128) ?? str(get(device, 'os_platform'), 128),
-      browser: named(get(ua, 'browser'), 128),
+      browser: browserName(get(ua, 'browser')),
       isManaged: bool(get(device, 'managed')),
     }),
     userAgent: str(get(ua, 'rawUserAgent'), 2048),
