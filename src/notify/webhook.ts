@@ -65,7 +65,14 @@ export async function postWebhook(
   url: string,
   secret: string,
   body: string,
-  opts: { readonly fetch?: typeof fetch; readonly timeoutMs?: number; readonly deliveryId: string; readonly hosts?: WebhookHosts },
+  opts: {
+    readonly fetch?: typeof fetch;
+    readonly timeoutMs?: number;
+    readonly deliveryId: string;
+    readonly hosts?: WebhookHosts;
+    /** What of a refusal's body goes into the reason (default: its first 200 characters). */
+    readonly refusalWords?: (body: string) => string;
+  },
 ): Promise<AttemptOutcome> {
   const doFetch = opts.fetch ?? fetch;
   try {
@@ -88,7 +95,8 @@ export async function postWebhook(
       await res.body?.cancel();
       return { ok: true };
     }
-    const text = (await res.text().catch(() => '')).slice(0, 200);
+    const answer = await res.text().catch(() => '');
+    const text = opts.refusalWords !== undefined ? opts.refusalWords(answer) : answer.slice(0, 200);
     return { ok: false, permanent: false, reason: reasonText(`HTTP ${res.status} ${text}`) };
   } catch (err) {
     const e = err as { name?: unknown; message?: unknown; cause?: { code?: unknown } };

@@ -70,7 +70,9 @@ describe('webhook connector', () => {
     const c = createConnector({ kind: 'webhook', url: refusing.url, secret: SECRET }, ctx());
     const out = await c.revokeSessions(BOB);
     expect(out.ok).toBe(false);
-    expect(out.detail).toMatch(/did not accept it: HTTP 500 receiver trouble$/);
+    // The status, never the raw body: it goes to the history and the audit log that reports readers see.
+    expect(out.detail).toMatch(/did not accept it: HTTP 500$/);
+    expect(out.detail).not.toContain('receiver trouble');
 
     const silent = await hook([0]);
     const slow = await createConnector({ kind: 'webhook', url: silent.url, secret: SECRET }, ctx({ timeoutMs: 200 })).revokeSessions(BOB);
@@ -84,6 +86,13 @@ describe('webhook connector', () => {
     expect(meta.detail).toContain('link-local');
     expect(h.received).toHaveLength(0);
   });
+});
+
+it('words a webhook refusal by the error words of a JSON answer, not by the body, and without the secret', async () => {
+  const answer = { error: { code: 'Forbidden', message: `no playbook for this; you sent ${SECRET}` }, debug: 'internal stack trace, hosts and tokens' };
+  const fakeFetch: typeof fetch = () => Promise.resolve(new Response(JSON.stringify(answer), { status: 403, headers: { 'content-type': 'application/json' } }));
+  const out = await createConnector({ kind: 'webhook', url: 'http://127.0.0.1:9/hook', secret: SECRET }, ctx({ fetch: fakeFetch })).requireMfa(BOB);
+  expect(out).toEqual({ ok: false, detail: 'the automation at 127.0.0.1:9 did not accept it: HTTP 403 (Forbidden: no playbook for this; you sent [redacted])' });
 });
 
 describe('keycloak connector', () => {

@@ -4,13 +4,14 @@
  * script), which does the work in the IdP. Signed exactly as notification
  * webhooks are (X-Authlens-Signature: sha256=<HMAC-SHA256 of the body>, see
  * docs/notifications.md), delivered with the same SSRF rules, timeout and no
- * redirects. A 2xx answer means the automation accepted the request; there
- * is no retry (the admin sees the failure and can press again).
+ * redirects. A 2xx answer means the automation accepted the request; a
+ * refusal is reported by its status and the error words of a JSON answer,
+ * never the raw body; there is no retry (the admin sees the failure and can press again).
  */
 import type { BreachAction } from '../../schema/connectors.ts';
 import { cloudEvent } from '../../notify/cloud-events.ts';
 import { postWebhook } from '../../notify/webhook.ts';
-import { scrub } from './http.ts';
+import { idpErrorText, scrub } from './http.ts';
 import type { ActionResult, ConnectorContext, ConnectorUser, IdpConnector } from './types.ts';
 
 export const BREACH_ACTION_EVENT_TYPE = 'com.authlens.breachAction';
@@ -37,6 +38,17 @@ export function createWebhookConnector(cfg: { url: string; secret: string }, ctx
       hosts: ctx.hosts,
       ...(ctx.fetch !== undefined ? { fetch: ctx.fetch } : {}),
       ...(ctx.timeoutMs !== undefined ? { timeoutMs: ctx.timeoutMs } : {}),
+      // As for the IdPs: the error words of a JSON answer, never the raw body (it lands in the audit log every reports reader sees).
+      refusalWords: (text) => {
+        let json: unknown;
+        try {
+          json = JSON.parse(text) as unknown;
+        } catch {
+          return '';
+        }
+        const why = idpErrorText(json);
+        return why === '' ? '' : `(${why})`;
+      },
     });
     const host = new URL(cfg.url).host;
     return out.ok ? { ok: true, detail: `request accepted by the automation at ${host}` } : { ok: false, detail: scrub(`the automation at ${host} did not accept it: ${out.reason}`, [cfg.secret]) };
