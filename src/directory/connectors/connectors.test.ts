@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../notify/cloud-events.ts';
 import { startHook, type LocalHook } from '../../notify/testing/local-servers.ts';
+import { scrub } from './http.ts';
 import { createConnector } from './index.ts';
 import { startFakeIdp, type FakeIdp } from './testing/fake-idp.ts';
 import type { ConnectorContext } from './types.ts';
@@ -93,6 +94,14 @@ it('words a webhook refusal by the error words of a JSON answer, not by the body
   const fakeFetch: typeof fetch = () => Promise.resolve(new Response(JSON.stringify(answer), { status: 403, headers: { 'content-type': 'application/json' } }));
   const out = await createConnector({ kind: 'webhook', url: 'http://127.0.0.1:9/hook', secret: SECRET }, ctx({ fetch: fakeFetch })).requireMfa(BOB);
   expect(out).toEqual({ ok: false, detail: 'the automation at 127.0.0.1:9 did not accept it: HTTP 403 (Forbidden: no playbook for this; you sent [redacted])' });
+});
+
+it('scrubs a secret in the forms an IdP may echo it: as sent in the token form, URL-encoded, JSON-escaped', () => {
+  // Entra client secrets hold '~' and '.', which a form body encodes (%7E); a '/' or '"' is escaped in JSON.
+  const secret = 'Ab8Q~x.y+z/"w';
+  const echoed = `got client_secret=${new URLSearchParams({ s: secret }).toString().slice(2)} url ${encodeURIComponent(secret)} json ${JSON.stringify(secret)} raw ${secret}`;
+  const out = scrub(echoed, [secret]);
+  expect(out).toBe('got client_secret=[redacted] url [redacted] json "[redacted]" raw [redacted]');
 });
 
 describe('keycloak connector', () => {

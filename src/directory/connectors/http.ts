@@ -26,10 +26,18 @@ export interface HttpRequest {
 
 export type HttpAnswer = { readonly ok: true; readonly status: number; readonly json: unknown } | { readonly ok: false; readonly reason: string };
 
-/** Removes every secret from a text and bounds it to one short line. */
+/**
+ * The forms a secret can take in an answer that echoes the request: as sent
+ * in an OAuth form body (client_secret=...), in a URL, and inside a JSON string.
+ */
+function secretForms(secret: string): string[] {
+  return [...new Set([secret, formBody({ s: secret }).slice(2), encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])].sort((a, b) => b.length - a.length);
+}
+
+/** Removes every secret (as sent, form- or URL-encoded, JSON-escaped) from a text and bounds it to one short line. */
 export function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[redacted]');
+  for (const s of secrets) if (s.length >= 4) for (const form of secretForms(s)) out = out.split(form).join('[redacted]');
   return out.replace(/\s+/g, ' ').trim().slice(0, 300);
 }
 
