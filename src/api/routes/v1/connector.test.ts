@@ -107,6 +107,19 @@ describe('connector settings', () => {
   });
 
   it.each([
+    [{ kind: 'webhook', url: 'https://soar.example.com/hook', secret: 'short' }, 'invalid body at /secret: must not have fewer than 16 characters'],
+    [{ kind: 'okta', orgUrl: 'https://contoso.okta.com', apiToken: 'x', extra: 1 }, "invalid body: unknown field 'extra'"],
+    [{ kind: 'keycloak', baseUrl: 'https://sso.example.com', realm: 'a/b', clientId: 'c', clientSecret: 's' }, 'invalid body at /realm: '],
+    [{ kind: 'entra', directoryId: 'contoso.onmicrosoft.com' }, 'invalid body: must have required properties clientId'],
+    [{ kind: 'ldap', url: 'https://x.example.com' }, 'invalid body at /kind: must be one of webhook, keycloak, okta, entra'],
+    [{ url: 'https://x.example.com' }, 'invalid body: must have the property kind (one of webhook, keycloak, okta, entra)'],
+  ])('names what is wrong for the kind given: %j', async (body, message) => {
+    const res = await h.call('PUT', CONNECTOR, h.key('t1', 'global-admin'), body);
+    expect(res.statusCode).toBe(400);
+    expect(res.json<{ error: { message: string } }>().error.message).toContain(message);
+  });
+
+  it.each([
     ['http://169.254.169.254/latest/meta-data/', 'link-local'],
     ['http://[fe80::1]:8080/', 'link-local'],
     ['ftp://files.example.com/', 'only http and https'],

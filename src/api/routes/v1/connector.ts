@@ -4,9 +4,10 @@
  * through it); reports readers see nothing. Secrets are write-only: accepted
  * in the PUT body, stored sealed, never in any answer or log line.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { ConnectorInput, ConnectorView } from '../../../schema/connectors.ts';
+import { CONNECTOR_KINDS, ConnectorInput, ConnectorView } from '../../../schema/connectors.ts';
 import type { Actor } from '../../../reports/admin-actions.ts';
 import type { BreachActions } from '../../../reports/breach-actions.ts';
 import type { ApiDeps } from '../../deps.ts';
@@ -18,6 +19,36 @@ import { TenantParams } from './common.ts';
 const MANAGE = { roles: ['global-admin'] } as const;
 const READ = { roles: ['global-admin', 'security-admin'] } as const;
 const TAGS = ['connector'];
+
+/**
+ * The PUT body checked against the one kind it names. Checked as the union, a
+ * refusal came from whichever kind the validator tried first ("unknown field
+ * 'url'" for a webhook secret too short); this names the field that is wrong
+ * for the kind given, or the kinds there are. Other request parts: as everywhere.
+ */
+const connectorBodyValidator: FastifySchemaCompiler<unknown> = (route) => {
+  if (route.httpPart !== 'body') return TypeBoxValidatorCompiler(route as Parameters<typeof TypeBoxValidatorCompiler>[0]);
+  const byKind = new Map(
+    ConnectorInput.anyOf.map((schema) => [schema.properties.kind.const as string, TypeBoxValidatorCompiler({ ...route, schema } as Parameters<typeof TypeBoxValidatorCompiler>[0])]),
+  );
+  return (data: unknown) => {
+    const kind = typeof data === 'object' && data !== null ? (data as Record<string, unknown>).kind : undefined;
+    const check = typeof kind === 'string' ? byKind.get(kind) : undefined;
+    if (check !== undefined) return check(data);
+    const noKind = kind === undefined;
+    return {
+      error: [
+        {
+          keyword: noKind ? 'required' : 'enum',
+          instancePath: noKind ? '' : '/kind',
+          schemaPath: noKind ? '#/required' : '#/properties/kind/enum',
+          params: noKind ? { requiredProperties: ['kind'] } : { allowedValues: [...CONNECTOR_KINDS] },
+          message: noKind ? `must have the property kind (one of ${CONNECTOR_KINDS.join(', ')})` : `must be one of ${CONNECTOR_KINDS.join(', ')}`,
+        },
+      ],
+    } as ReturnType<ReturnType<FastifySchemaCompiler<unknown>>>;
+  };
+};
 
 export function breachActionsOf(deps: ApiDeps): BreachActions {
   if (deps.breachActions === undefined) throw new ApiError(503, 'serviceUnavailable', 'IdP connectors are not available on this server');
@@ -49,6 +80,7 @@ export async function connectorRoutes(app: FastifyInstance, { deps }: RouteOptio
     url,
     {
       config: { access: MANAGE },
+      validatorCompiler: connectorBodyValidator,
       schema: {
         summary: 'Set the IdP connector (webhook, keycloak, okta or entra); a secret left out keeps the stored one of the same kind',
         description:
