@@ -29,7 +29,7 @@ describe('parseConnectorInput', () => {
     ['any', { kind: 'webhook', url: 'http://[fe80::1]/x', secret: WEBHOOK_SECRET }, '/url', 'link-local'],
     ['public', { kind: 'webhook', url: 'https://user:pw@soar.example.com/', secret: WEBHOOK_SECRET }, '/url', 'credentials in the URL'],
     ['public', { kind: 'webhook', url: 'ftp://soar.example.com/', secret: WEBHOOK_SECRET }, '/url', 'only http and https'],
-    ['public', { kind: 'webhook', url: 'https://soar.example.com/' }, '/secret', 'required when a webhook connector is first set up'],
+    ['public', { kind: 'webhook', url: 'https://soar.example.com/' }, '/secret', 'is required to set up the webhook connector'],
     ['public', { kind: 'okta', orgUrl: 'http://contoso.okta.com', apiToken: 't' }, '/orgUrl', 'https only'],
     ['public', { kind: 'okta', orgUrl: 'https://contoso.okta.com/?x=1', apiToken: 't' }, '/orgUrl', 'no query or fragment'],
     ['public', { kind: 'okta', orgUrl: 'https://localhost', apiToken: 't' }, '/orgUrl', 'public addresses only'],

@@ -54,7 +54,8 @@ function secretOf(given: string | undefined, previous: ConnectorConfig | undefin
     return given;
   }
   if (previous !== undefined && previous.kind === kind) return storedSecret(previous);
-  return problem(field, `is required when a ${kind} connector is first set up`);
+  if (previous !== undefined) return problem(field, `is required when the kind changes (the stored secret belongs to the ${previous.kind} connector, not to ${kind})`);
+  return problem(field, `is required to set up the ${kind} connector`);
 }
 
 /** The one secret of a config: the webhook's signing key, the client secret or the API token. */

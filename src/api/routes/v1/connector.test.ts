@@ -102,7 +102,7 @@ describe('connector settings', () => {
     expect(bad.body).not.toContain(OKTA_TOKEN);
     const noSecret = await h.call('PUT', CONNECTOR, h.key('t1', 'global-admin'), { kind: 'okta', orgUrl: 'https://contoso.okta.com' });
     expect(noSecret.statusCode).toBe(400);
-    expect(noSecret.json()).toMatchObject({ error: { code: 'invalidRequest', message: 'apiToken: is required when a okta connector is first set up' } });
+    expect(noSecret.json()).toMatchObject({ error: { code: 'invalidRequest', message: 'apiToken: is required when the kind changes (the stored secret belongs to the webhook connector, not to okta)' } });
     expect(lines.join('')).not.toContain(OKTA_TOKEN);
   });
 
