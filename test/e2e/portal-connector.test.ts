@@ -52,6 +52,8 @@ describe('portal: IdP connector', () => {
     expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     await page.getByRole('button', { name: 'Save connector' }).click();
     await expect.poll(() => page.locator('#connector-status').textContent(), { timeout: 15_000 }).toContain('Connector saved');
+    // The form was redrawn under the keyboard: focus is on the outcome, not lost to the page.
+    expect(await page.evaluate('document.activeElement?.id')).toBe('connector-status');
     expect(await page.locator('.connector-summary').textContent()).toContain('secret set (never shown)');
     expect(await page.content()).not.toContain(secret);
     expect(await page.getByLabel('Signing secret (16 characters or more)').inputValue()).toBe('');

@@ -60,6 +60,8 @@ export async function render(container) {
   const canManage = current.session.role === 'global-admin';
   const summary = h('div');
   const status = statusLine('connector-status');
+  // Saving and removing redraw the form and the summary: the button pressed is gone, so focus goes to the outcome.
+  status.el.tabIndex = -1;
   const formBox = h('div');
   container.append(
     h('p', { class: 'muted' },
@@ -110,6 +112,7 @@ export async function render(container) {
     }
     await load();
     if (canManage) renderForm();
+    status.el.focus();
   }
 
   function renderForm() {
@@ -164,6 +167,7 @@ export async function render(container) {
         status.set(`Connector saved (${KINDS[kind.value].label}). The Risky users page now offers the actions.`);
         await load();
         renderForm();
+        status.el.focus();
       } catch (err) {
         status.set(refusal(err, 'save the connector'), true);
       }
