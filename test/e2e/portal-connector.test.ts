@@ -89,6 +89,9 @@ describe('portal: IdP connector', () => {
     await expect
       .poll(() => detail.locator('li.idp-action').first().textContent(), { timeout: 15_000 })
       .toContain(`Revoke sessions through the webhook automation connector, by ${portal.admin.upn}: accepted`);
+    // The long history lines wrap inside the page: the table does not grow sideways out of view.
+    const wrap = await page.locator('.table-wrap', { has: page.locator('table.risky-users') }).evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    expect(wrap.scroll).toBeLessThanOrEqual(wrap.client + 1);
     await page.close();
   });
 
