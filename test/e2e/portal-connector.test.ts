@@ -81,7 +81,7 @@ describe('portal: IdP connector', () => {
 
     await revoke.click();
     await dialog.getByRole('button', { name: 'Revoke sessions' }).click();
-    await expect.poll(() => detail.locator('.idp-actions .status-line').textContent(), { timeout: 15_000 }).toMatch(new RegExp(`^Sessions revoked for ${upn.replace(/\./g, '\\.')}: request accepted by the automation at 127\\.0\\.0\\.1:\\d+\\.$`));
+    await expect.poll(() => detail.locator('.idp-actions .status-line').textContent(), { timeout: 15_000 }).toMatch(new RegExp(`^Revoke sessions for ${upn.replace(/\./g, '\\.')}: request accepted by the automation at 127\\.0\\.0\\.1:\\d+\\.$`));
     expect(receiver.received).toHaveLength(1);
     const got = receiver.received[0]!;
     expect(verifySignature(got.body, secret, got.headers['x-authlens-signature'] as string)).toBe(true);

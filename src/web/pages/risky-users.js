@@ -25,9 +25,9 @@ const ACTIONS = [
 
 /** Suspected-breach actions through the IdP connector (docs/connectors.md), each asked for with a confirmation. */
 const IDP_ACTIONS = [
-  { action: 'resetPassword', label: 'Reset password', ask: 'makes the user choose a new password', done: 'Password reset' },
-  { action: 'requireMfa', label: 'Require MFA', ask: 'makes the user (re-)enrol for multi-factor authentication', done: 'MFA required' },
-  { action: 'revokeSessions', label: 'Revoke sessions', ask: 'signs the user out everywhere and revokes their refresh tokens', done: 'Sessions revoked' },
+  { action: 'resetPassword', label: 'Reset password', ask: 'makes the user choose a new password' },
+  { action: 'requireMfa', label: 'Require MFA', ask: 'makes the user (re-)enrol for multi-factor authentication' },
+  { action: 'revokeSessions', label: 'Revoke sessions', ask: 'signs the user out everywhere and revokes their refresh tokens' },
 ];
 const ACTION_LABELS = Object.fromEntries(IDP_ACTIONS.map((a) => [a.action, a.label]));
 const CONNECTOR_WORDS = { webhook: 'webhook automation', keycloak: 'Keycloak', okta: 'Okta', entra: 'Microsoft Entra ID' };
@@ -241,7 +241,8 @@ export default {
           text(said, `${a.label}: asking the ${through} connector…`);
           try {
             const r = await api(tenantPath(`risky-users/${encodeURIComponent(u.userPrincipalName)}/actions`), { method: 'POST', body: JSON.stringify({ action: a.action }) });
-            text(said, `${a.done} for ${r.userPrincipalName}: ${r.detail}.`);
+            // The detail says what was done: for a webhook only that the automation took the request, so no "Sessions revoked".
+            text(said, `${a.label} for ${r.userPrincipalName}: ${r.detail}.`);
           } catch (err) {
             said.classList.add('error');
             text(said, err.code === 'connectorFailed' ? `${a.label} failed: ${err.message}` : refusal(err, `${a.label.toLowerCase()} for ${u.userPrincipalName}`));
