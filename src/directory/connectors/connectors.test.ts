@@ -151,7 +151,7 @@ describe('keycloak connector', () => {
       'POST /realms/acme/protocol/openid-connect/token': { status: 401, json: { error: 'unauthorized_client', error_description: 'Invalid client or Invalid client credentials (kc-client-secret)' } },
     });
     const out = await createConnector(cfg(f.url), ctx()).revokeSessions(BOB);
-    expect(out).toEqual({ ok: false, detail: 'Keycloak token request refused: HTTP 401 (unauthorized_client: Invalid client or Invalid client credentials ([redacted]))' });
+    expect(out).toEqual({ ok: false, detail: 'Keycloak token request failed: HTTP 401 (unauthorized_client: Invalid client or Invalid client credentials ([redacted]))' });
 
     const g = await idp({ ...routes, 'GET /admin/realms/acme/users?username=bob%40contoso.example&exact=true': { status: 200, json: [] } });
     expect(await createConnector(cfg(g.url), ctx()).revokeSessions(BOB)).toEqual({ ok: false, detail: 'Keycloak realm acme has no user with username bob@contoso.example' });
@@ -255,7 +255,7 @@ describe('entra connector', () => {
     servers.push(f);
     f.routes.set('POST /login/contoso.onmicrosoft.com/oauth2/v2.0/token', { status: 302 });
     const out = await createConnector(cfg(f.url), ctx()).revokeSessions(BOB);
-    expect(out).toEqual({ ok: false, detail: 'Microsoft Entra token request refused: HTTP 302' });
+    expect(out).toEqual({ ok: false, detail: 'Microsoft Entra token request failed: HTTP 302' });
     expect(f.requests).toHaveLength(1);
   });
 });

@@ -109,7 +109,7 @@ export async function clientCredentialsToken(
   opts: HttpOptions,
 ): Promise<{ ok: true; token: string } | { ok: false; reason: string }> {
   const r = await idpRequest({ method: 'POST', url: tokenUrl, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: formBody({ grant_type: 'client_credentials', ...fields }) }, opts);
-  if (!r.ok) return { ok: false, reason: `token request refused: ${r.reason}` };
+  if (!r.ok) return { ok: false, reason: `token request failed: ${r.reason}` };
   const token = typeof r.json === 'object' && r.json !== null ? (r.json as Record<string, unknown>).access_token : undefined;
   if (typeof token !== 'string' || token === '') return { ok: false, reason: 'the token endpoint answered without an access_token' };
   return { ok: true, token };
