@@ -11,6 +11,17 @@ function show(id) {
   for (const s of ['login', 'password', 'report', 'home', 'page']) $(`#${s}`).hidden = s !== id;
 }
 
+/**
+ * A report or page opened from the navigation starts at its top, and its
+ * heading takes the focus, so the new view is what the eye and a screen
+ * reader meet (the sidebar's lower links left the window scrolled down).
+ */
+function arrive(heading) {
+  window.scrollTo(0, 0);
+  heading.setAttribute('tabindex', '-1');
+  heading.focus({ preventScroll: true });
+}
+
 /** The badge of a locked report: the edition it needs ('rms' is the Premium edition with the RMS add-on, not an edition of its own). */
 const EDITION_BADGES = { basic: 'Basic', premium: 'Premium', rms: 'Premium + RMS' };
 
@@ -54,6 +65,7 @@ async function openPage(id) {
   const container = h('div', { class: 'page-body' });
   $('#page').replaceChildren(h('h1', { id: 'page-title' }, page.title), container);
   show('page');
+  arrive($('#page-title'));
   try {
     await page.render(container);
   } catch (err) {
@@ -281,6 +293,7 @@ function openReport(id) {
   $('#run').hidden = def.locked;
   $('#download').hidden = true;
   show('report');
+  arrive($('#report-title'));
   if (def.locked) {
     latestRun++;
     $('#report-table').replaceChildren();

@@ -41,8 +41,11 @@ function statusWithKey(page: Page, url: string, key: string): Promise<number> {
 describe('portal: API keys', () => {
   it('creates a key shown once with a copy button, which works until it is revoked after a confirmation', async () => {
     const page = await signedIn(demoAdmin());
+    // The link sits low in the sidebar: the page it opens starts at its top, its heading focused.
+    await page.evaluate('window.scrollTo(0, document.body.scrollHeight)');
     await page.getByRole('link', { name: 'API keys' }).click();
     await page.getByRole('heading', { name: 'Create a key' }).waitFor();
+    expect(await page.evaluate('[window.scrollY, document.activeElement?.id]')).toEqual([0, 'page-title']);
 
     await page.getByLabel('Name (what uses the key)').fill('SIEM export');
     await page.getByLabel('Role').selectOption('reports-reader');
