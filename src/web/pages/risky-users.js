@@ -245,7 +245,7 @@ export default {
             text(said, `${a.label} for ${r.userPrincipalName}: ${r.detail}.`);
           } catch (err) {
             said.classList.add('error');
-            text(said, err.code === 'connectorFailed' ? `${a.label} failed: ${err.message}` : refusal(err, `${a.label.toLowerCase()} for ${u.userPrincipalName}`));
+            text(said, err.code === 'connectorFailed' ? `${err.message}.` : refusal(err, `${a.label.toLowerCase()} for ${u.userPrincipalName}`));
           }
           for (const x of buttons) x.disabled = false;
           said.focus();

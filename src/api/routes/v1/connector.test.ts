@@ -192,7 +192,7 @@ describe('breach actions', () => {
     expect(res.statusCode).toBe(502);
     const msg = res.json<{ error: { code: string; message: string } }>().error;
     expect(msg.code).toBe('connectorFailed');
-    expect(msg.message).toBe(`webhook connector: resetPassword for alice@contoso.example failed: the automation at ${new URL(refusing.url).host} did not accept it: HTTP 503`);
+    expect(msg.message).toBe(`Reset password for alice@contoso.example through the webhook connector failed: the automation at ${new URL(refusing.url).host} did not accept it: HTTP 503`);
     expect(res.body).not.toContain(SECRET);
     const user = await h.call('GET', '/api/v1/tenants/t1/risky-users/alice@contoso.example', h.key('t1', 'security-admin'));
     expect(user.json<{ actions: { outcome: string; action: string }[] }>().actions).toMatchObject([{ action: 'resetPassword', outcome: 'failed' }]);

@@ -15,6 +15,7 @@ import { BreachAction, BreachActionRecord } from '../../../schema/connectors.ts'
 import { createRateLimiter, type BucketSpec } from '../../plugins/rate-limit.ts';
 import { adminActorOf } from './connector.ts';
 import { riskStateAudit } from '../../../reports/admin-actions.ts';
+import { ACTION_WORDS } from '../../../reports/breach-actions.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { ApiError } from '../../errors.ts';
 import { isSuppressed } from '../../../notify/notifier.ts';
@@ -212,7 +213,7 @@ export async function riskyUserRoutes(app: FastifyInstance, { deps, services }: 
       if (!limited.ok) throw new ApiError(429, 'tooManyRequests', `too many actions in this tenant; retry in ${limited.retryAfterSeconds} s`, { 'retry-after': String(limited.retryAfterSeconds) });
       const out = await actions.perform(tenant, action, { userKey: dir.id.toLowerCase(), userPrincipalName: dir.userPrincipalName, directoryId: dir.id }, adminActorOf(request));
       if (!out.configured) throw new ApiError(501, 'connectorNotConfigured', `no IdP connector is configured for this tenant; ${action} must be done in the identity provider`);
-      if (out.record.outcome === 'failed') throw new ApiError(502, 'connectorFailed', `${out.record.connector} connector: ${action} for ${out.record.userPrincipalName} failed: ${out.record.detail}`);
+      if (out.record.outcome === 'failed') throw new ApiError(502, 'connectorFailed', `${ACTION_WORDS[action]} for ${out.record.userPrincipalName} through the ${out.record.connector} connector failed: ${out.record.detail}`);
       return reply.code(202).send(out.record);
     },
   );
