@@ -297,7 +297,7 @@ describe('webhook targets', () => {
     const hook = await startHook();
     open.hook = hook;
     const h = await harness({ webhookHosts: 'public' });
-    expect(h.notifier.webhookUrlProblem(hook.url)).toMatch(/^127\.0\.0\.1: webhooks go to public addresses only/);
+    expect(h.notifier.webhookUrlProblem(hook.url)).toMatch(/^127\.0\.0\.1: authlens calls public addresses only/);
     // Stored before the operator changed the setting, or a name resolving to loopback: refused at delivery.
     await h.store.db.run("INSERT INTO notify_webhooks VALUES ('acme', '00000000000000aa', $1, 'whsec_x', TIMESTAMP '2026-03-01 00:00:00', 'admin', NULL)", [hook.url.replace('127.0.0.1', 'localhost')]);
     await h.notifier.enqueue('acme', [det('a')]);

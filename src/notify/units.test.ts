@@ -200,7 +200,7 @@ describe('webhook URLs', () => {
     ['https://hooks.slack.example/T0/B0/x', undefined],
     ['http://127.0.0.1:9000/hook', undefined],
     ['ftp://x.example/', 'only http and https URLs are allowed'],
-    ['https://user:pw@x.example/', 'credentials in the URL are not allowed; the signature authenticates the sender'],
+    ['https://user:pw@x.example/', 'credentials in the URL are not allowed (a URL is stored and shown in clear); a secret goes in its own field'],
     ['not a url', 'not a URL'],
   ])('%s', (url, problem) => {
     expect(webhookUrlProblem(url)).toBe(problem);
@@ -209,14 +209,14 @@ describe('webhook URLs', () => {
   it.each(['http://127.0.0.1:9000/', 'http://localhost/x', 'https://[::1]/', 'https://10.1.2.3/', 'http://[fd00::1]/'])(
     '%s is refused when only public hosts are allowed',
     (url) => {
-      expect(webhookUrlProblem(url, 'public')).toMatch(/webhooks go to public addresses only/);
+      expect(webhookUrlProblem(url, 'public')).toMatch(/authlens calls public addresses only/);
     },
   );
 
   it.each(['http://169.254.169.254/latest/meta-data/iam/', 'http://[fe80::1]/', 'http://[::ffff:169.254.169.254]/', 'http://[febf::a]/x'])(
     '%s (link-local: cloud metadata) is refused even when the operator allows private hosts',
     (url) => {
-      expect(webhookUrlProblem(url, 'any')).toMatch(/link-local addresses .* are never a webhook/);
+      expect(webhookUrlProblem(url, 'any')).toMatch(/authlens never calls link-local addresses/);
     },
   );
 

@@ -11,8 +11,9 @@ export const WEBHOOK_TIMEOUT_MS = 10_000;
 /** Which hosts webhooks may reach: the internet only (default), or any (AUTHLENS_WEBHOOK_ALLOW_PRIVATE=1, for on-premises receivers). */
 export type WebhookHosts = 'public' | 'any';
 
-const PRIVATE_HINT = 'webhooks go to public addresses only (the operator may allow private ones with AUTHLENS_WEBHOOK_ALLOW_PRIVATE=1)';
-const LINK_LOCAL_HINT = 'link-local addresses (where clouds serve instance metadata and credentials) are never a webhook, even with AUTHLENS_WEBHOOK_ALLOW_PRIVATE=1';
+// Webhooks and IdP connectors share these rules: the words name neither.
+const PRIVATE_HINT = 'authlens calls public addresses only (the operator may allow private ones with AUTHLENS_WEBHOOK_ALLOW_PRIVATE=1)';
+const LINK_LOCAL_HINT = 'authlens never calls link-local addresses (where clouds serve instance metadata and credentials), even with AUTHLENS_WEBHOOK_ALLOW_PRIVATE=1';
 
 /** 169.254.0.0/16 and fe80::/10, IPv4-mapped forms included: 169.254.169.254 answers with a cloud instance's credentials. */
 export function isLinkLocal(address: string): boolean {
@@ -35,7 +36,7 @@ export function webhookUrlProblem(raw: string, hosts: WebhookHosts = 'any'): str
     return 'not a URL';
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') return 'only http and https URLs are allowed';
-  if (u.username !== '' || u.password !== '') return 'credentials in the URL are not allowed; the signature authenticates the sender';
+  if (u.username !== '' || u.password !== '') return 'credentials in the URL are not allowed (a URL is stored and shown in clear); a secret goes in its own field';
   const host = u.hostname.replace(/^\[|\]$/g, '');
   if (isLinkLocal(host)) return `${u.hostname}: ${LINK_LOCAL_HINT}`;
   if (hosts === 'public') {
