@@ -80,7 +80,7 @@ function adminPasswordFrom(raw: string | undefined): string | undefined {
   return raw;
 }
 
-/** Defaults of Config.sharedIpReputation (off; a day's window; ~12 MB at the cap). */
+/** Defaults of Config.sharedIpReputation (off; a day's window; about 18 MB at the cap, measured: d4 README). */
 export const SHARED_IP_REPUTATION_DEFAULTS = Object.freeze({ enabled: false, windowMs: 24 * 3_600_000, maxIps: 50_000 });
 
 function sharedIpReputationFrom(env: NodeJS.ProcessEnv): NonNullable<Config['sharedIpReputation']> {
