@@ -24,7 +24,10 @@ describe('sealed secrets', () => {
   it('refuses altered and malformed values', () => {
     const sealed = sealSecret(KEY, 'okta-api-token', 't1');
     expect(sealed).not.toContain('okta');
-    const flipped = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'B' : 'A') + sealed.slice(-1);
+    // Change the second-to-last character (its 6 bits all count, unlike the last one's) to another one, whatever it was.
+    const at = sealed.length - 2;
+    const flipped = sealed.slice(0, at) + (sealed[at] === 'A' ? 'B' : 'A') + sealed.slice(at + 1);
+    expect(flipped).not.toBe(sealed);
     expect(openSecret(KEY, flipped, 't1')).toBeUndefined();
     for (const bad of ['', 'v1..', 'v2.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAA', 'plain text']) expect(openSecret(KEY, bad, 't1')).toBeUndefined();
     // A fresh IV each time: the same secret never seals to the same text.
