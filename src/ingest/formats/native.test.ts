@@ -60,6 +60,15 @@ describe('adaptNative', () => {
     expect(adaptNative({ ok: true, line: 2, shape: 'csv', value: { kind: 'signIn' } })).toMatchObject({ ok: false, field: '' });
   });
 
+  it.each([
+    [{ toString: {} }, 'unknown kind {"toString":{}} (one of '],
+    [['signIn'], 'unknown kind ["signIn"] (one of '],
+    ['signin', 'unknown kind "signin" (one of '],
+  ])('rejects the kind %j by name, without calling its toString', (kind, reason) => {
+    const r = adapt({ ...signIn, kind });
+    expect(r.ok ? 'accepted' : [r.field, r.reason.slice(0, reason.length)]).toEqual(['/kind', reason]);
+  });
+
   it('never throws on any mutation of a valid record, and accepted events are normalised', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.constantFrom(...Object.keys(signIn), 'extra'), fc.jsonValue()), (patch) => {

@@ -43,7 +43,8 @@ export function adaptNative(rec: OkRecord): AdaptResult {
   const src = rec.value;
   const kind = src.kind;
   if (kind === undefined) return reject('/kind', `required field is missing (one of ${EVENT_KINDS.join(', ')})`);
-  if (!isEventKind(kind)) return reject('/kind', `unknown kind "${String(kind).slice(0, 60)}" (one of ${EVENT_KINDS.join(', ')})`);
+  // JSON, not String(): a kind such as {"toString": {}} makes String() throw.
+  if (!isEventKind(kind)) return reject('/kind', `unknown kind ${(typeof kind === 'string' ? `"${kind}"` : JSON.stringify(kind)).slice(0, 60)} (one of ${EVENT_KINDS.join(', ')})`);
   const ev: Record<string, unknown> = { ...src };
   for (const f of TIME_FIELDS[kind]) {
     const raw = ev[f];
