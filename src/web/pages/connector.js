@@ -104,15 +104,18 @@ export async function render(container) {
       opener: button,
     });
     if (!yes) return;
+    // The answer shows once the page agrees with it, with the focus already on it.
+    let answer;
     try {
       await api(tenantPath('connector'), { method: 'DELETE' });
-      status.set('Connector removed.');
+      answer = ['Connector removed.', false];
     } catch (err) {
-      status.set(refusal(err, 'remove the connector'), true);
+      answer = [refusal(err, 'remove the connector'), true];
     }
     await load();
     if (canManage) renderForm();
     status.el.focus();
+    status.set(...answer);
   }
 
   function renderForm() {
@@ -164,10 +167,12 @@ export async function render(container) {
       }
       try {
         await api(tenantPath('connector'), { method: 'PUT', body: JSON.stringify(body) });
-        status.set(`Connector saved (${KINDS[kind.value].label}). The Risky users page now offers the actions.`);
+        const saved = `Connector saved (${KINDS[kind.value].label}). The Risky users page now offers the actions.`;
         await load();
         renderForm();
+        // The answer shows once the page agrees with it, with the focus already on it.
         status.el.focus();
+        status.set(saved);
       } catch (err) {
         status.set(refusal(err, 'save the connector'), true);
       }
