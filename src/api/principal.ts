@@ -1,5 +1,6 @@
 /** Who is calling, as the auth plugin established it. */
 import type { FastifyRequest } from 'fastify';
+import type { Actor } from '../reports/admin-actions.ts';
 import type { Role, TenantId } from '../schema/tenants.ts';
 import { ApiError } from './errors.ts';
 import type { RateLimitFamily } from './plugins/rate-limit.ts';
@@ -36,4 +37,15 @@ declare module 'fastify' {
 export function principalOf(request: FastifyRequest): Principal {
   if (request.principal === null) throw new ApiError(401, 'unauthenticated', 'authentication required');
   return request.principal;
+}
+
+/**
+ * Who acts, for histories and the audit log: a portal user by UPN; a key (or
+ * the operator) as `kind:id`, or as the UPN its caller names where a route
+ * takes one (Ignore and suppressions: `by`). `via` says through what.
+ */
+export function actorOf(request: FastifyRequest, named?: string): Actor {
+  const p = principalOf(request);
+  if (p.kind === 'session') return { upn: p.id, via: 'portal session' };
+  return { upn: named ?? `${p.kind}:${p.id}`, via: `${p.kind} ${p.id}` };
 }

@@ -5,14 +5,13 @@
  * in the PUT body, stored sealed, never in any answer or log line.
  */
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyRequest, FastifySchemaCompiler } from 'fastify';
+import type { FastifyInstance, FastifySchemaCompiler } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { CONNECTOR_KINDS, ConnectorInput, ConnectorView } from '../../../schema/connectors.ts';
-import type { Actor } from '../../../reports/admin-actions.ts';
 import type { BreachActions } from '../../../reports/breach-actions.ts';
 import type { ApiDeps } from '../../deps.ts';
 import { ApiError } from '../../errors.ts';
-import { principalOf } from '../../principal.ts';
+import { actorOf } from '../../principal.ts';
 import type { RouteOptionsOf } from '../../services.ts';
 import { TenantParams } from './common.ts';
 
@@ -55,11 +54,6 @@ export function breachActionsOf(deps: ApiDeps): BreachActions {
   return deps.breachActions;
 }
 
-/** Who acts, for histories and the audit log: a portal user by UPN, a key by its id. */
-export function adminActorOf(request: FastifyRequest): Actor {
-  const p = principalOf(request);
-  return p.kind === 'session' ? { upn: p.id, via: 'portal session' } : { upn: `${p.kind}:${p.id}`, via: `${p.kind} ${p.id}` };
-}
 
 export async function connectorRoutes(app: FastifyInstance, { deps }: RouteOptionsOf): Promise<void> {
   const url = '/api/v1/tenants/:tenant/connector';
@@ -93,7 +87,7 @@ export async function connectorRoutes(app: FastifyInstance, { deps }: RouteOptio
     },
     async (request) => {
       const { tenant } = request.params as Static<typeof TenantParams>;
-      const out = await breachActionsOf(deps).putConnector(tenant, request.body as ConnectorInput, adminActorOf(request));
+      const out = await breachActionsOf(deps).putConnector(tenant, request.body as ConnectorInput, actorOf(request));
       if (!out.ok) throw new ApiError(400, 'invalidRequest', `${out.field.slice(1)}: ${out.reason}`);
       return out.view;
     },
@@ -103,7 +97,7 @@ export async function connectorRoutes(app: FastifyInstance, { deps }: RouteOptio
     { config: { access: MANAGE }, schema: { summary: 'Remove the IdP connector (the actions already done stay in the history)', tags: TAGS, params: TenantParams, response: { 204: Type.Null() } } },
     async (request, reply) => {
       const { tenant } = request.params as Static<typeof TenantParams>;
-      if (!(await breachActionsOf(deps).deleteConnector(tenant, adminActorOf(request)))) throw new ApiError(404, 'notFound', 'no IdP connector is configured for this tenant');
+      if (!(await breachActionsOf(deps).deleteConnector(tenant, actorOf(request)))) throw new ApiError(404, 'notFound', 'no IdP connector is configured for this tenant');
       return reply.code(204).send();
     },
   );

@@ -5,7 +5,7 @@
  * (every PUT is a new row: the settings history), then the tenant's engine is
  * reloaded so the next events run with it.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { DETECTOR_IDS, type DetectorId } from '../../../schema/detections.ts';
@@ -14,7 +14,7 @@ import { STREAMING_DETECTORS } from '../../../detect/detectors/registry.ts';
 import { describeSettingsErrors, DetectorSetting, resolveSettings, schemaErrors, type SettingsError } from '../../../detect/engine/settings.ts';
 import type { ApiDeps, DetectApiDeps } from '../../deps.ts';
 import { ApiError } from '../../errors.ts';
-import { principalOf } from '../../principal.ts';
+import { actorOf } from '../../principal.ts';
 import type { RouteOptionsOf } from '../../services.ts';
 import { ALL_ROLES, TenantParams } from './common.ts';
 
@@ -24,12 +24,6 @@ export const SETTINGS_ROLES = ['global-admin', 'security-admin'] as const;
 export function detectDepsOf(deps: ApiDeps): DetectApiDeps {
   if (deps.detect === undefined) throw new ApiError(503, 'serviceUnavailable', 'detections are not available on this server');
   return deps.detect;
-}
-
-/** How a change is attributed in histories: a portal user by UPN, a key by its id. */
-export function actorOf(request: FastifyRequest): string {
-  const p = principalOf(request);
-  return p.kind === 'session' ? p.id : `${p.kind}:${p.id}`;
 }
 
 /** D8 reads only enabled and logOnly (it has no parameters); D7 is a rollup with nothing to set. */
@@ -167,7 +161,7 @@ export async function detectionSettingsRoutes(app: FastifyInstance, { deps }: Ro
       const d = detectDepsOf(deps);
       const errors = validateSettings(body);
       if (errors.length > 0) throw new ApiError(400, 'invalidRequest', describeSettingsErrors(errors));
-      await d.settings.putSettings(tenant, body, actorOf(request), now().toISOString());
+      await d.settings.putSettings(tenant, body, actorOf(request).upn, now().toISOString());
       await d.reload(tenant);
       return effectiveSettings(body, sharing);
     },

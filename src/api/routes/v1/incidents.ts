@@ -16,8 +16,8 @@ import type { ApiDeps } from '../../deps.ts';
 import { ApiError } from '../../errors.ts';
 import type { RouteOptionsOf } from '../../services.ts';
 import { ALL_ROLES, requireRiskViews, TenantParams } from './common.ts';
-import { actorOf, detectDepsOf, SETTINGS_ROLES } from './detection-settings.ts';
-import { adminActorOf } from './connector.ts';
+import { detectDepsOf, SETTINGS_ROLES } from './detection-settings.ts';
+import { actorOf } from '../../principal.ts';
 import { incidentStatusAudit } from '../../../reports/admin-actions.ts';
 
 const ListQuery = Type.Object(
@@ -128,11 +128,11 @@ export async function incidentRoutes(app: FastifyInstance, { deps, services }: R
         incidentId: id,
         from: incident.status,
         to: body.status,
-        by: actorOf(request),
+        by: actorOf(request).upn,
         at: now().toISOString(),
         ...(body.reason !== undefined ? { reason: body.reason } : {}),
       };
-      await detectDepsOf(deps).incidents.changeIncidentStatus(tenant, change, incidentStatusAudit(change, incident.title, adminActorOf(request)));
+      await detectDepsOf(deps).incidents.changeIncidentStatus(tenant, change, incidentStatusAudit(change, incident.title, actorOf(request)));
       return change;
     },
   );

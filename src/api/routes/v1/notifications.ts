@@ -13,7 +13,7 @@ import type { ApiDeps } from '../../deps.ts';
 import { ApiError } from '../../errors.ts';
 import type { RouteOptionsOf } from '../../services.ts';
 import { TenantParams } from './common.ts';
-import { actorOf } from './detection-settings.ts';
+import { actorOf } from '../../principal.ts';
 
 const MANAGE = { roles: ['global-admin'] } as const;
 const READ = { roles: ['global-admin', 'security-admin'] } as const;
@@ -69,7 +69,7 @@ export async function notificationRoutes(app: FastifyInstance, { deps }: RouteOp
     },
     async (request) => {
       const n = notifierOf(deps);
-      return n.putSettings((request.params as Static<typeof TenantParams>).tenant, request.body as Static<typeof NotifySettings>, actorOf(request));
+      return n.putSettings((request.params as Static<typeof TenantParams>).tenant, request.body as Static<typeof NotifySettings>, actorOf(request).upn);
     },
   );
   app.post(
@@ -83,7 +83,7 @@ export async function notificationRoutes(app: FastifyInstance, { deps }: RouteOp
       const { url } = request.body as Static<typeof CreateWebhookBody>;
       const problem = n.webhookUrlProblem(url);
       if (problem !== undefined) throw new ApiError(400, 'invalidRequest', `url: ${problem}`);
-      const created = await n.createWebhook((request.params as Static<typeof TenantParams>).tenant, url, actorOf(request));
+      const created = await n.createWebhook((request.params as Static<typeof TenantParams>).tenant, url, actorOf(request).upn);
       return reply.code(201).send({ ...created.webhook, secret: created.secret });
     },
   );
@@ -116,7 +116,7 @@ export async function notificationRoutes(app: FastifyInstance, { deps }: RouteOp
     },
     async (request, reply) => {
       const n = notifierOf(deps);
-      const out = await n.sendTest((request.params as Static<typeof TenantParams>).tenant, actorOf(request));
+      const out = await n.sendTest((request.params as Static<typeof TenantParams>).tenant, actorOf(request).upn);
       if ('retryAfterSeconds' in out) {
         throw new ApiError(429, 'tooManyRequests', `a test notification was sent less than a minute ago; try again in ${out.retryAfterSeconds} s`, {
           'retry-after': String(out.retryAfterSeconds),

@@ -7,12 +7,12 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { isLicensedGlobalAdminIn } from '../../../directory/global-admin.ts';
-import { createAdminActions, type Actor, type AdminFailure } from '../../../reports/admin-actions.ts';
+import { createAdminActions, type AdminFailure } from '../../../reports/admin-actions.ts';
 import { createReportService, EXPORT_FORMATS, type ReportFile, type ReportRunRequest } from '../../../reports/service.ts';
 import { REPORT_EDITIONS, REPORT_SECTIONS, ReportInterval, Suppression, SuppressionKind } from '../../../schema/reports.ts';
 import { TenantId } from '../../../schema/tenants.ts';
 import { ApiError } from '../../errors.ts';
-import { principalOf, type Principal } from '../../principal.ts';
+import { actorOf, principalOf } from '../../principal.ts';
 import type { RouteOptionsOf } from '../../services.ts';
 import { ALL_ROLES, TenantParams } from './common.ts';
 import { withJsonValues } from '../../../reports/catalog.ts';
@@ -114,11 +114,6 @@ function fail(f: AdminFailure): never {
 function runRequest(tenant: string, report: string, q: RunQuery): ReportRunRequest {
   const { interval, from, to, ...filters } = q;
   return { tenant, report, interval, from, to, filters };
-}
-
-function actorOf(p: Principal, by: string | undefined): Actor {
-  if (p.kind === 'session') return { upn: p.id, via: 'portal session' };
-  return { upn: by ?? `apiKey:${p.id}`, via: `${p.kind} ${p.id}` };
 }
 
 async function sendFile(reply: FastifyReply, file: ReportFile, attachment: boolean): Promise<FastifyReply> {
@@ -246,7 +241,7 @@ export async function reportRoutes(app: FastifyInstance, { deps }: RouteOptionsO
       if (principal.kind !== 'session' && body.by === undefined) {
         throw new ApiError(400, 'invalidRequest', "the body needs 'by': the UPN of the licensed global admin ignoring the events");
       }
-      const r = await wired().admin.ignore({ tenant, report, detectionIds: body.detectionIds, actor: actorOf(principal, body.by) });
+      const r = await wired().admin.ignore({ tenant, report, detectionIds: body.detectionIds, actor: actorOf(request, body.by) });
       if (!r.ok) fail(r);
       return { ignored: r.ignored, skipped: r.skipped };
     },
@@ -281,7 +276,7 @@ export async function reportRoutes(app: FastifyInstance, { deps }: RouteOptionsO
     async (request, reply) => {
       const { tenant } = request.params as Static<typeof TenantParams>;
       const body = request.body as Static<typeof SuppressBody>;
-      const r = await wired().admin.suppress({ tenant, items: body.items, reason: body.reason, expiresAt: body.expiresAt, actor: actorOf(principalOf(request), body.by) });
+      const r = await wired().admin.suppress({ tenant, items: body.items, reason: body.reason, expiresAt: body.expiresAt, actor: actorOf(request, body.by) });
       if (!r.ok) fail(r);
       return reply.code(201).send({ value: r.created });
     },
@@ -296,7 +291,7 @@ export async function reportRoutes(app: FastifyInstance, { deps }: RouteOptionsO
     async (request, reply) => {
       const { tenant, id } = request.params as Static<typeof SuppressionParams>;
       const by = (request.body as Static<typeof UndoBody> | undefined)?.by;
-      const r = await wired().admin.unsuppress({ tenant, id, actor: actorOf(principalOf(request), by) });
+      const r = await wired().admin.unsuppress({ tenant, id, actor: actorOf(request, by) });
       if (!r.ok) fail(r);
       return reply.code(204).send();
     },

@@ -13,7 +13,6 @@ import { DaysInterval, RiskLevel, RiskState, RiskStateChange, type RiskyUserReco
 import { TenantId } from '../../../schema/tenants.ts';
 import { BreachAction, BreachActionRecord } from '../../../schema/connectors.ts';
 import { createRateLimiter, type BucketSpec } from '../../plugins/rate-limit.ts';
-import { adminActorOf } from './connector.ts';
 import { riskStateAudit } from '../../../reports/admin-actions.ts';
 import { ACTION_WORDS } from '../../../reports/breach-actions.ts';
 import type { ApiDeps } from '../../deps.ts';
@@ -21,7 +20,8 @@ import { ApiError } from '../../errors.ts';
 import { isSuppressed } from '../../../notify/notifier.ts';
 import type { RouteOptionsOf } from '../../services.ts';
 import { ALL_ROLES, requireRiskViews, TenantParams } from './common.ts';
-import { actorOf, detectDepsOf, SETTINGS_ROLES } from './detection-settings.ts';
+import { detectDepsOf, SETTINGS_ROLES } from './detection-settings.ts';
+import { actorOf } from '../../principal.ts';
 
 const DAY_MS = 86_400_000;
 /** Interval of detections the level is computed from, in days (default 30: the risky-users report's). */
@@ -174,11 +174,11 @@ export async function riskyUserRoutes(app: FastifyInstance, { deps, services }: 
         userPrincipalName: key.userPrincipalName,
         ...(current !== undefined ? { from: current.state } : {}),
         to: body.state,
-        by: actorOf(request),
+        by: actorOf(request).upn,
         at: now().toISOString(),
         ...(body.reason !== undefined ? { reason: body.reason } : {}),
       };
-      await d.riskyUsers.changeRiskState(tenant, change, riskStateAudit(change, adminActorOf(request)));
+      await d.riskyUsers.changeRiskState(tenant, change, riskStateAudit(change, actorOf(request)));
       return change;
     },
   );
@@ -211,7 +211,7 @@ export async function riskyUserRoutes(app: FastifyInstance, { deps, services }: 
       if (dir === undefined) throw new ApiError(404, 'notFound', `no user '${upn}' in this tenant's directory`);
       const limited = perTenant.take(tenant);
       if (!limited.ok) throw new ApiError(429, 'tooManyRequests', `too many actions in this tenant; retry in ${limited.retryAfterSeconds} s`, { 'retry-after': String(limited.retryAfterSeconds) });
-      const out = await actions.perform(tenant, action, { userKey: dir.id.toLowerCase(), userPrincipalName: dir.userPrincipalName, directoryId: dir.id }, adminActorOf(request));
+      const out = await actions.perform(tenant, action, { userKey: dir.id.toLowerCase(), userPrincipalName: dir.userPrincipalName, directoryId: dir.id }, actorOf(request));
       if (!out.configured) throw new ApiError(501, 'connectorNotConfigured', `no IdP connector is configured for this tenant; ${action} must be done in the identity provider`);
       if (out.record.outcome === 'failed') throw new ApiError(502, 'connectorFailed', `${ACTION_WORDS[action]} for ${out.record.userPrincipalName} through the ${out.record.connector} connector failed: ${out.record.detail}`);
       return reply.code(202).send(out.record);
