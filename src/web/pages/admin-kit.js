@@ -1,6 +1,6 @@
 // Pieces the admin pages (API keys, notifications) share: a status line, a
 // secret shown once with a copy button, and a confirmation dialog. Not a page itself (not in PAGES).
-import { h, text } from '../lib.js';
+import { h, refusal, text } from '../lib.js';
 
 /** A status line screen readers announce; set(msg, true) shows it as an error. */
 export function statusLine(id, tag = 'p') {
@@ -89,4 +89,22 @@ export function confirmDialog({ title, body, confirm, opener }) {
     dlg.showModal();
     cancel.focus();
   });
+}
+
+/**
+ * Does `attempt` (it resolves to what to say), then `redraw`, and only then
+ * shows the outcome, so the status never says "removed" beside a list that
+ * still shows the row. A refusal is worded by refusal(err, action).
+ */
+export async function actThenRedraw(status, { attempt, action, redraw }) {
+  let said;
+  let failed = false;
+  try {
+    said = await attempt();
+  } catch (err) {
+    said = refusal(err, action);
+    failed = true;
+  }
+  await redraw();
+  status.set(said, failed);
 }

@@ -2,7 +2,7 @@
 // checks it on every call): list without secrets, create (the key is shown
 // once), revoke after a confirmation.
 import { api, current, h, refusal, tenantPath, text, utcTime } from '../lib.js';
-import { confirmDialog, secretOnce, statusLine } from './admin-kit.js';
+import { actThenRedraw, confirmDialog, secretOnce, statusLine } from './admin-kit.js';
 
 const ROLES = [
   { id: 'reports-reader', label: 'Reports reader', can: 'view and download reports, risky users, lists and settings' },
@@ -96,21 +96,19 @@ export async function render(container) {
       opener: button,
     });
     if (!yes) return;
-    // The answer is shown only once the list shows it too, so the two never disagree.
-    let answer;
-    try {
-      await api(tenantPath(`keys/${encodeURIComponent(k.id)}`), { method: 'DELETE' });
-      // The key shown once is worthless now: do not leave it on screen.
-      if (created.dataset.key === k.id) {
-        created.replaceChildren();
-        delete created.dataset.key;
-      }
-      answer = [`Key ${k.name ? `${k.name} (${k.id})` : k.id} revoked. Programs using it are refused from now on.`, false];
-    } catch (err) {
-      answer = [refusal(err, 'revoke the key'), true];
-    }
-    await load();
-    status.set(...answer);
+    await actThenRedraw(status, {
+      attempt: async () => {
+        await api(tenantPath(`keys/${encodeURIComponent(k.id)}`), { method: 'DELETE' });
+        // The key shown once is worthless now: do not leave it on screen.
+        if (created.dataset.key === k.id) {
+          created.replaceChildren();
+          delete created.dataset.key;
+        }
+        return `Key ${k.name ? `${k.name} (${k.id})` : k.id} revoked. Programs using it are refused from now on.`;
+      },
+      action: 'revoke the key',
+      redraw: load,
+    });
     // The row's button is gone: keep the keyboard user in the list rather than at the top of the page.
     document.getElementById('keys-list-title')?.focus();
   }

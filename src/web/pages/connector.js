@@ -3,7 +3,7 @@
 // sessions. Global admins set and remove it; security admins see which one is
 // set. Secrets are write-only: typed here, sent once, never shown again.
 import { api, current, h, refusal, tenantPath, utcTime } from '../lib.js';
-import { confirmDialog, statusLine } from './admin-kit.js';
+import { actThenRedraw, confirmDialog, statusLine } from './admin-kit.js';
 
 export const id = 'connector';
 export const title = 'IdP connector';
@@ -104,18 +104,19 @@ export async function render(container) {
       opener: button,
     });
     if (!yes) return;
-    // The answer shows once the page agrees with it, with the focus already on it.
-    let answer;
-    try {
-      await api(tenantPath('connector'), { method: 'DELETE' });
-      answer = ['Connector removed.', false];
-    } catch (err) {
-      answer = [refusal(err, 'remove the connector'), true];
-    }
-    await load();
-    if (canManage) renderForm();
-    status.el.focus();
-    status.set(...answer);
+    // Focus moves to the outcome before it shows (the button pressed is gone with the redraw).
+    await actThenRedraw(status, {
+      attempt: async () => {
+        await api(tenantPath('connector'), { method: 'DELETE' });
+        return 'Connector removed.';
+      },
+      action: 'remove the connector',
+      redraw: async () => {
+        await load();
+        if (canManage) renderForm();
+        status.el.focus();
+      },
+    });
   }
 
   function renderForm() {

@@ -3,7 +3,7 @@
 // the recent deliveries with their outcome. Global admins change things;
 // security admins see them (the API checks both on every call).
 import { api, current, h, refusal, tenantPath, text, utcTime } from '../lib.js';
-import { confirmDialog, secretOnce, statusLine } from './admin-kit.js';
+import { actThenRedraw, confirmDialog, secretOnce, statusLine } from './admin-kit.js';
 
 export const id = 'notifications';
 export const title = 'Notifications';
@@ -168,16 +168,14 @@ async function renderWebhooks(box, canManage, onChange) {
       opener: button,
     });
     if (!yes) return;
-    // The answer is shown only once the list shows it too, so the two never disagree.
-    let answer;
-    try {
-      await api(tenantPath(`notifications/webhooks/${encodeURIComponent(w.id)}`), { method: 'DELETE' });
-      answer = [`Webhook ${w.url} removed.`, false];
-    } catch (err) {
-      answer = [refusal(err, 'remove the webhook'), true];
-    }
-    await load();
-    status.set(...answer);
+    await actThenRedraw(status, {
+      attempt: async () => {
+        await api(tenantPath(`notifications/webhooks/${encodeURIComponent(w.id)}`), { method: 'DELETE' });
+        return `Webhook ${w.url} removed.`;
+      },
+      action: 'remove the webhook',
+      redraw: load,
+    });
     onChange();
     // The row's button is gone: back to the field that adds one.
     form.elements.url.focus();
